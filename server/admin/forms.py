@@ -1,0 +1,80 @@
+"""Validating the account and section forms; errors are message ids shown beside the field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from server.auth.passwords import MIN_LENGTH
+from server.i18n import N_
+from server.models import Role
+
+LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+@dataclass
+class UserForm:
+    login: str = ""
+    display_name: str = ""
+    role: str = Role.STAFF.value
+    section_id: str = ""
+    active: bool = True
+    password: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def parse_user(data: dict[str, str], *, creating: bool, section_ids: set[int]) -> UserForm:
+    form = UserForm(
+        login=data.get("login", "").strip().lower(),
+        display_name=data.get("display_name", "").strip(),
+        role=data.get("role", ""),
+        section_id=data.get("section_id", ""),
+        active=data.get("active") == "on",
+        password=data.get("password", ""),
+    )
+    if creating and not LOGIN_PATTERN.match(form.login):
+        form.errors["login"] = N_("Use 2–64 lower-case letters, digits, dots, hyphens or underscores.")
+    if not form.display_name:
+        form.errors["display_name"] = N_("Enter the person's name.")
+    elif len(form.display_name) > 100:
+        form.errors["display_name"] = N_("The name is too long (100 characters at most).")
+    if form.role not in {r.value for r in Role}:
+        form.errors["role"] = N_("Choose a role.")
+    if form.section_id:
+        if not form.section_id.isdigit() or int(form.section_id) not in section_ids:
+            form.errors["section_id"] = N_("Choose a section from the list.")
+    elif form.role in {Role.STAFF.value, Role.CHIEF.value}:
+        form.errors["section_id"] = N_("Staff and section chiefs belong to a section.")
+    if (creating or form.password) and len(form.password) < MIN_LENGTH:
+        form.errors["password"] = N_("The password needs at least 10 characters.")
+    return form
+
+
+@dataclass
+class SectionForm:
+    code: str = ""
+    name: str = ""
+    name_en: str = ""
+    sort_order: str = "0"
+    active: bool = True
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def parse_section(data: dict[str, str]) -> SectionForm:
+    form = SectionForm(
+        code=data.get("code", "").strip().lower(),
+        name=data.get("name", "").strip(),
+        name_en=data.get("name_en", "").strip(),
+        sort_order=data.get("sort_order", "0").strip() or "0",
+        active=data.get("active") == "on",
+    )
+    if not CODE_PATTERN.match(form.code):
+        form.errors["code"] = N_("Use up to 32 lower-case letters, digits, hyphens or underscores.")
+    if not form.name or len(form.name) > 100:
+        form.errors["name"] = N_("Enter the section's name (100 characters at most).")
+    if len(form.name_en) > 100:
+        form.errors["name_en"] = N_("The name is too long (100 characters at most).")
+    if not re.fullmatch(r"-?\d{1,6}", form.sort_order):
+        form.errors["sort_order"] = N_("Enter a whole number.")
+    return form

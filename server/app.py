@@ -1,0 +1,89 @@
+"""The app factory: the only module that knows every feature."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from server import pwa
+from server.admin import routes as admin_routes
+from server.auth import routes as auth_routes
+from server.auth.guards import PUBLIC, access_guard
+from server.config import Settings
+from server.db import connected
+from server.errors import handle_exception
+from server.home import routes as home_routes
+from server.i18n import Catalogs
+from server.sessions import DatabaseSessionStore, SessionConfig
+from server.state import AppState
+from server.templating import STATIC_DIR, build_environment, static_fingerprint
+
+FEATURE_ROUTES = [
+    *auth_routes.routes,
+    *home_routes.routes,
+    *admin_routes.routes,
+    *pwa.routes,
+]
+
+MAX_FORM_BYTES = 2 * 1024 * 1024
+
+
+def create_app(settings: Settings) -> Litestar:
+    """Build the ASGI app for these settings; nothing here reads the environment."""
+    asset_version = static_fingerprint()
+    state = AppState(settings=settings, catalogs=Catalogs(), asset_version=asset_version)
+    environment = build_environment(asset_version)
+
+    @asynccontextmanager
+    async def database(_: Litestar) -> AsyncIterator[None]:
+        async with connected(settings.database_url):
+            await DatabaseSessionStore.delete_expired()
+            yield
+
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        opt=PUBLIC,
+        # Every static URL carries ?v=<fingerprint>, so a changed file always gets a new URL.
+        cache_control=None,
+        include_in_schema=False,
+    )
+    session_config = SessionConfig(
+        store="sessions",
+        max_age=settings.session_hours * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        key="madoguchi_session",
+    )
+    return Litestar(
+        route_handlers=[*FEATURE_ROUTES, static],
+        guards=[access_guard],
+        plugins=[HTMXPlugin()],
+        middleware=[session_config.middleware],
+        stores={"sessions": DatabaseSessionStore()},
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="madoguchi_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_samesite="lax",
+            header_name="x-csrftoken",
+            # The sync API is JSON-only and demands its own header, which a cross-site form cannot send.
+            exclude=["/api/sync"],
+        ),
+        template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
+        exception_handlers={Exception: handle_exception},
+        lifespan=[database],
+        request_max_body_size=MAX_FORM_BYTES,
+        state=State({"madoguchi": state}),
+        openapi_config=None,
+        debug=False,
+    )

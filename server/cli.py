@@ -1,0 +1,161 @@
+"""The ``madoguchi`` command: serve, migrate, create-user, seed-demo, backup."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import sqlite3
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from server.config import Settings, SettingsError
+from server.db import connected, migrate
+from server.models import Role, Section, User
+
+EXIT_USAGE = 2
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as exc:
+        print(f"madoguchi: {exc}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = _settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if not args.no_migrate:
+        asyncio.run(migrate(settings.database_url))
+    print(f"Madoguchi is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, proxy_headers=False)
+    return 0
+
+
+def cmd_migrate(_: argparse.Namespace) -> int:
+    settings = _settings()
+    asyncio.run(migrate(settings.database_url))
+    print("Database is up to date.")
+    return 0
+
+
+def cmd_create_user(args: argparse.Namespace) -> int:
+    from server.admin.forms import parse_user
+    from server.auth import service
+
+    settings = _settings()
+    password = args.password or getpass.getpass("Password: ")
+
+    async def run() -> int:
+        async with connected(settings.database_url):
+            section = await Section.get_or_none(code=args.section) if args.section else None
+            if args.section and section is None:
+                print(f"madoguchi: no section with code {args.section!r}", file=sys.stderr)
+                return EXIT_USAGE
+            form = parse_user(
+                {"login": args.login, "display_name": args.name, "role": args.role,
+                 "section_id": str(section.id) if section else "", "password": password},
+                creating=True, section_ids={section.id} if section else set(),
+            )
+            if await User.exists(login=form.login):
+                form.errors["login"] = "This login name is already used."
+            if form.errors:
+                for name, message in form.errors.items():
+                    print(f"madoguchi: {name}: {message}", file=sys.stderr)
+                return EXIT_USAGE
+            await service.create_user(login=form.login, display_name=form.display_name, password=password,
+                                      role=Role(form.role), section=section)
+            print(f"Created {form.login} ({form.role}).")
+            return 0
+
+    return asyncio.run(run())
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> int:
+    from server.seed import seed_demo
+
+    settings = _settings()
+
+    async def run() -> None:
+        async with connected(settings.database_url):
+            logins = await seed_demo(args.password)
+        print("Demo accounts (login / password / role):")
+        for item in logins:
+            print(f"  {item.login:<14} {item.password:<16} {item.role.value}")
+
+    asyncio.run(migrate(settings.database_url))
+    asyncio.run(run())
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    settings = _settings()
+    if not settings.is_sqlite:
+        print("madoguchi: backup copies the SQLite file; for PostgreSQL use pg_dump.", file=sys.stderr)
+        return EXIT_USAGE
+    source = settings.sqlite_path
+    if not source.exists():
+        print(f"madoguchi: database file {source} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = Path(args.output) if args.output else settings.data_dir / "backups" / f"madoguchi-{stamp}.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # SQLite's online backup copies a consistent snapshot even while the server keeps writing.
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    with sqlite3.connect(target) as check:
+        result = check.execute("PRAGMA integrity_check").fetchone()[0]
+    if result != "ok":
+        print(f"madoguchi: the backup failed its integrity check: {result}", file=sys.stderr)
+        return 1
+    print(f"Backup written to {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="madoguchi", description="Madoguchi ward-office service plan app.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = commands.add_parser("serve", help="apply migrations and serve the app")
+    serve.add_argument("--host", help="address to listen on (default: HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT or 8000)")
+    serve.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.set_defaults(func=cmd_serve)
+
+    commands.add_parser("migrate", help="apply pending database migrations").set_defaults(func=cmd_migrate)
+
+    create = commands.add_parser("create-user", help="create a staff account")
+    create.add_argument("login")
+    create.add_argument("--name", required=True, help="the person's display name")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--section", help="section code, e.g. kumin")
+    create.add_argument("--password", help="password (asked for when omitted)")
+    create.set_defaults(func=cmd_create_user)
+
+    seed = commands.add_parser("seed-demo", help="create the sections and one demo account per role")
+    seed.add_argument("--password", help="password for every demo account (random when omitted)")
+    seed.set_defaults(func=cmd_seed_demo)
+
+    backup = commands.add_parser("backup", help="copy the SQLite database consistently while the server runs")
+    backup.add_argument("--output", help="file to write (default: DATA_DIR/backups/madoguchi-<time>.sqlite3)")
+    backup.set_defaults(func=cmd_backup)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

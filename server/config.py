@@ -1,0 +1,136 @@
+"""Settings, read once from the environment into an immutable object handed to ``create_app``.
+
+Nothing in the project reads ``os.environ`` at import time: ``Settings.from_env`` is called by the
+command line (``madoguchi serve`` and friends) and tests build ``Settings`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+SUPPORTED_LANGUAGES = ("ja", "en")
+
+
+class SettingsError(ValueError):
+    """A configuration value cannot be used; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the app can be configured with. Each field maps to one environment variable."""
+
+    database_url: str = "sqlite://var/madoguchi.sqlite3"
+    """DATABASE_URL: ``sqlite://path/to/file.sqlite3`` (default, under ./var) or ``postgres://user:pw@host:5432/db``."""
+
+    secret_key: str = field(default="", repr=False)
+    """SECRET_KEY: signs CSRF tokens and sync cursors. When unset, one is generated once and kept in DATA_DIR."""
+
+    host: str = "127.0.0.1"
+    """HOST: address ``madoguchi serve`` listens on."""
+
+    port: int = 8000
+    """PORT: port ``madoguchi serve`` listens on."""
+
+    default_language: str = "ja"
+    """DEFAULT_LANGUAGE: ``ja`` or ``en``; the language of a new visitor before they choose."""
+
+    data_dir: Path = Path("var")
+    """DATA_DIR: where the SQLite file, the generated secret key, uploaded files and backups live."""
+
+    secure_cookies: bool = False
+    """SECURE_COOKIES: ``1`` when the app is served over HTTPS, so session and CSRF cookies get ``Secure``."""
+
+    session_hours: int = 10
+    """SESSION_HOURS: a session ends after this many hours (a working day on a shared tablet)."""
+
+    login_max_failures: int = 5
+    """LOGIN_MAX_FAILURES: failed logins for one account or one address before logins are paused."""
+
+    login_lock_minutes: int = 15
+    """LOGIN_LOCK_MINUTES: how long logins stay paused after too many failures."""
+
+    ward_name: str = "高津区役所"
+    """WARD_NAME: the office's name shown in the header and on printed reports."""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Build settings from environment variables (``os.environ`` when none are given)."""
+        env = os.environ if environ is None else environ
+        defaults = cls()
+        data_dir = Path(env.get("DATA_DIR", str(defaults.data_dir)))
+        language = env.get("DEFAULT_LANGUAGE", defaults.default_language)
+        if language not in SUPPORTED_LANGUAGES:
+            raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, not {language!r}")
+        database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
+        if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
+            raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
+        return cls(
+            database_url=database_url,
+            secret_key=env.get("SECRET_KEY", "") or load_or_create_secret(data_dir),
+            host=env.get("HOST", defaults.host),
+            port=_int(env, "PORT", defaults.port),
+            default_language=language,
+            data_dir=data_dir,
+            secure_cookies=_bool(env, "SECURE_COOKIES", defaults.secure_cookies),
+            session_hours=_int(env, "SESSION_HOURS", defaults.session_hours),
+            login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures),
+            login_lock_minutes=_int(env, "LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
+            ward_name=env.get("WARD_NAME", defaults.ward_name),
+        )
+
+    @staticmethod
+    def variable_names() -> list[str]:
+        """The environment variable of every field, for the README's configuration table."""
+        return [f.name.upper() for f in fields(Settings)]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite://")
+
+    @property
+    def sqlite_path(self) -> Path:
+        if not self.is_sqlite:
+            raise SettingsError("DATABASE_URL is not a SQLite database")
+        return Path(self.database_url.removeprefix("sqlite://"))
+
+
+def load_or_create_secret(data_dir: Path) -> str:
+    """Return the key kept in ``data_dir/secret_key``, creating it (owner-readable only) on first use."""
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two processes starting at once must not each write a different key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be 1 or 0, not {raw!r}")

@@ -1,0 +1,57 @@
+"""Tortoise configuration and the database lifecycle used by the app and the command line."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from tortoise import Tortoise
+
+MODELS_MODULE = "server.models"
+MIGRATIONS_MODULE = "server.migrations"
+
+
+def tortoise_config(database_url: str) -> dict[str, Any]:
+    """The Tortoise config for one database; ``postgres://`` URLs use asyncpg."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": [MODELS_MODULE],
+                "migrations": MIGRATIONS_MODULE,
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+# Only the ``tortoise makemigrations`` developer command reads this: it compares the models with the
+# migration files and never connects, so a fixed local path is enough here.
+TORTOISE_ORM = tortoise_config("sqlite://var/madoguchi.sqlite3")
+
+
+async def migrate(database_url: str) -> None:
+    """Apply every pending migration, then close the connections it opened."""
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    try:
+        await run_migrations(config=tortoise_config(database_url))
+    finally:
+        await Tortoise.close_connections()
+
+
+@asynccontextmanager
+async def connected(database_url: str) -> AsyncIterator[None]:
+    """Open the ORM for the duration of the block.
+
+    ``_enable_global_fallback``: the ASGI lifespan runs in another task than the request handlers, and
+    Tortoise 1.x keeps its state in a context variable; without the fallback every handler query fails.
+    """
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    try:
+        yield
+    finally:
+        await Tortoise.close_connections()

@@ -1,0 +1,30 @@
+"""Which work appears on whose home page. Features add their cards here as they are built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from server.i18n import N_
+from server.models import Role
+
+
+@dataclass(frozen=True)
+class WorkCard:
+    title: str
+    description: str
+    href: str
+    roles: frozenset[Role]
+
+
+CARDS = (
+    WorkCard(N_("Users"), N_("Add staff accounts, set roles and sections, reset passwords."), "/admin/users",
+             frozenset({Role.ADMIN})),
+    WorkCard(N_("Sections"), N_("The sections (課) of the ward office and their order."), "/admin/sections",
+             frozenset({Role.ADMIN})),
+    WorkCard(N_("Audit log"), N_("Who viewed or changed personal data, and when."), "/admin/audit",
+             frozenset({Role.ADMIN})),
+)
+
+
+def work_for(role: Role) -> list[WorkCard]:
+    return [card for card in CARDS if role in card.roles]

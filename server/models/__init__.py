@@ -1,0 +1,7 @@
+"""Every ORM model, in the single module path Tortoise is configured with."""
+
+from server.models.accounts import Role, Section, User
+from server.models.audit import AuditEvent
+from server.models.security import LoginFailure, WebSession
+
+__all__ = ["AuditEvent", "LoginFailure", "Role", "Section", "User", "WebSession"]

@@ -1,0 +1,79 @@
+"""The one render path: a full page, or for an htmx request the fragment alone, always with ``Vary: HX-Request``."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Any
+
+from litestar import Request
+from litestar.response import Template
+
+from server.i18n import LANGUAGE_COOKIE, negotiate_language
+from server.models.accounts import ROLE_LABELS
+from server.state import AppState
+
+
+def request_language(request: Request[Any, Any, Any]) -> str:
+    state: AppState = request.app.state.madoguchi
+    return negotiate_language(request.cookies.get(LANGUAGE_COOKIE), state.settings.default_language)
+
+
+def user_key(secret: str, user_id: int) -> str:
+    """An opaque per-user tag for the service worker's page cache: never the id itself."""
+    return hmac.new(secret.encode(), f"offline-user:{user_id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def base_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """What every template may use: the user, the language and its gettext functions, the office name."""
+    state: AppState = request.app.state.madoguchi
+    language = request_language(request)
+    user = request.scope.get("state", {}).get("user")
+    return {
+        "request": request,
+        "user": user,
+        "lang": language,
+        "ward_name": state.settings.ward_name,
+        "is_htmx": bool(getattr(request, "htmx", False)),
+        "role_labels": ROLE_LABELS,
+        "user_key": user_key(state.settings.secret_key, user.id) if user is not None else "",
+        **state.catalogs.template_functions(language),
+    }
+
+
+def render(
+    request: Request[Any, Any, Any],
+    page: str,
+    context: dict[str, Any] | None = None,
+    *,
+    fragment: str | None = None,
+    status_code: int = 200,
+    personal_data: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Template:
+    """Render ``page``, or ``fragment`` when htmx asked (boosted navigations still get the page).
+
+    ``personal_data`` pages are never stored by the browser or the service worker (``no-store``); other
+    signed-in pages may be kept for offline reading, tagged with the user so a shared tablet never
+    shows one person's cached page to the next.
+    """
+    htmx = getattr(request, "htmx", None)
+    wants_fragment = fragment is not None and bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
+    out_headers = {"Vary": "HX-Request"}
+    user = request.scope.get("state", {}).get("user")
+    if personal_data or wants_fragment:
+        out_headers["Cache-Control"] = "no-store"
+    elif user is not None:
+        state: AppState = request.app.state.madoguchi
+        out_headers["Cache-Control"] = "private, no-cache"
+        out_headers["X-Madoguchi-User"] = user_key(state.settings.secret_key, user.id)
+    else:
+        out_headers["Cache-Control"] = "no-cache"
+    out_headers.update(headers or {})
+    full_context = {**base_context(request), **(context or {})}
+    return Template(
+        template_name=fragment if wants_fragment and fragment else page,
+        context=full_context,
+        status_code=status_code,
+        headers=out_headers,
+    )

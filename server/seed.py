@@ -1,0 +1,59 @@
+"""Reference data every installation starts with (the ward's sections) and the demo accounts."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from server.auth import service as auth_service
+from server.models import Role, Section, User
+
+DATA_DIR = Path(__file__).parent / "data"
+
+DEMO_ACCOUNTS = (
+    ("demo-staff", "デモ 係員", Role.STAFF, "kumin"),
+    ("demo-okuyami", "デモ おくやみ担当", Role.OKUYAMI, "kumin"),
+    ("demo-chief", "デモ 課長", Role.CHIEF, "kumin"),
+    ("demo-manager", "デモ 管理者", Role.MANAGER, "somu"),
+    ("demo-admin", "デモ システム管理者", Role.ADMIN, "somu"),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    login: str
+    role: Role
+    password: str
+
+
+async def seed_sections() -> int:
+    """Create the sections listed in ``data/sections.json`` that do not exist yet; returns how many."""
+    created = 0
+    rows = json.loads((DATA_DIR / "sections.json").read_text(encoding="utf-8"))
+    for order, row in enumerate(rows, start=1):
+        _, was_created = await Section.get_or_create(
+            code=row["code"], defaults={"name": row["name"], "name_en": row["name_en"], "sort_order": order * 10}
+        )
+        created += int(was_created)
+    return created
+
+
+async def seed_demo(password: str | None = None) -> list[DemoLogin]:
+    """Sections plus one account per role. Existing demo accounts get the new password."""
+    await seed_sections()
+    logins = []
+    for login, name, role, section_code in DEMO_ACCOUNTS:
+        section = await Section.get(code=section_code)
+        secret = password or secrets.token_urlsafe(9)
+        user = await User.get_or_none(login=login)
+        if user is None:
+            await auth_service.create_user(login=login, display_name=name, password=secret, role=role,
+                                           section=section)
+        else:
+            user.role, user.active, user.section_id = role, True, section.id
+            await user.save()
+            await auth_service.set_password(user, secret)
+        logins.append(DemoLogin(login=login, role=role, password=secret))
+    return logins

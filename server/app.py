@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
-from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
@@ -24,7 +24,7 @@ from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
-from server.templating import STATIC_DIR, build_environment, static_fingerprint
+from server.templating import STATIC_DIR, build_environment, release_fingerprint
 
 FEATURE_ROUTES = [
     *auth_routes.routes,
@@ -38,7 +38,7 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for these settings; nothing here reads the environment."""
-    asset_version = static_fingerprint()
+    asset_version = release_fingerprint(settings.release)
     state = AppState(settings=settings, catalogs=Catalogs(), asset_version=asset_version)
     environment = build_environment(asset_version)
 

@@ -45,7 +45,8 @@ def fiscal_year_label(year: int, language: str = "ja") -> str:
     """``2024`` → ``令和6年度`` (Japanese) or ``FY2024 (Apr 2024 – Mar 2025)`` (English)."""
     if language != "ja":
         return f"FY{year} (Apr {year} – Mar {year + 1})"
-    name, era = era_year(date(year, 4, 1))
+    # A fiscal year is named by the era covering most of it: FY2019 began in 平成 but is 令和元年度.
+    name, era = era_year(date(year, 10, 1))
     return f"{name}{'元' if era == 1 else era}年度"
 
 

@@ -62,9 +62,15 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 print(f"madoguchi: no section with code {args.section!r}", file=sys.stderr)
                 return EXIT_USAGE
             form = parse_user(
-                {"login": args.login, "display_name": args.name, "role": args.role,
-                 "section_id": str(section.id) if section else "", "password": password},
-                creating=True, section_ids={section.id} if section else set(),
+                {
+                    "login": args.login,
+                    "display_name": args.name,
+                    "role": args.role,
+                    "section_id": str(section.id) if section else "",
+                    "password": password,
+                },
+                creating=True,
+                section_ids={section.id} if section else set(),
             )
             if await User.exists(login=form.login):
                 form.errors["login"] = "This login name is already used."
@@ -72,8 +78,13 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 for name, message in form.errors.items():
                     print(f"madoguchi: {name}: {message}", file=sys.stderr)
                 return EXIT_USAGE
-            await service.create_user(login=form.login, display_name=form.display_name, password=password,
-                                      role=Role(form.role), section=section)
+            await service.create_user(
+                login=form.login,
+                display_name=form.display_name,
+                password=password,
+                role=Role(form.role),
+                section=section,
+            )
             print(f"Created {form.login} ({form.role}).")
             return 0
 
@@ -107,7 +118,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"madoguchi: database file {source} does not exist", file=sys.stderr)
         return EXIT_USAGE
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = Path(args.output) if args.output else settings.data_dir / "backups" / f"madoguchi-{stamp}.sqlite3"
+    target = (
+        Path(args.output) if args.output else settings.data_dir / "backups" / f"madoguchi-{stamp}.sqlite3"
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     # SQLite's online backup copies a consistent snapshot even while the server keeps writing.
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:

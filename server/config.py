@@ -24,10 +24,10 @@ class Settings:
     """Everything the app can be configured with. Each field maps to one environment variable."""
 
     database_url: str = "sqlite://var/madoguchi.sqlite3"
-    """DATABASE_URL: ``sqlite://path/to/file.sqlite3`` (default, under ./var) or ``postgres://user:pw@host:5432/db``."""
+    """DATABASE_URL: ``sqlite://path/file.sqlite3`` (default, in ./var) or ``postgres://user:pw@host/db``."""
 
     secret_key: str = field(default="", repr=False)
-    """SECRET_KEY: signs CSRF tokens and sync cursors. When unset, one is generated once and kept in DATA_DIR."""
+    """SECRET_KEY: signs CSRF tokens and sync cursors; when unset one is generated and kept in DATA_DIR."""
 
     host: str = "127.0.0.1"
     """HOST: address ``madoguchi serve`` listens on."""
@@ -56,6 +56,9 @@ class Settings:
     ward_name: str = "高津区役所"
     """WARD_NAME: the office's name shown in the header and on printed reports."""
 
+    release: str = ""
+    """RELEASE: a label for this deployment; changing it makes every tablet offer the new version."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -64,7 +67,9 @@ class Settings:
         data_dir = Path(env.get("DATA_DIR", str(defaults.data_dir)))
         language = env.get("DEFAULT_LANGUAGE", defaults.default_language)
         if language not in SUPPORTED_LANGUAGES:
-            raise SettingsError(f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, not {language!r}")
+            raise SettingsError(
+                f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, not {language!r}"
+            )
         database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
@@ -80,6 +85,7 @@ class Settings:
             login_max_failures=_int(env, "LOGIN_MAX_FAILURES", defaults.login_max_failures),
             login_lock_minutes=_int(env, "LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
             ward_name=env.get("WARD_NAME", defaults.ward_name),
+            release=env.get("RELEASE", defaults.release),
         )
 
     @staticmethod

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 MODELS_MODULE = "server.models"
 MIGRATIONS_MODULE = "server.migrations"
@@ -33,10 +34,18 @@ def tortoise_config(database_url: str) -> dict[str, Any]:
 TORTOISE_ORM = tortoise_config("sqlite://var/madoguchi.sqlite3")
 
 
+def _forget_prepared_statements() -> None:
+    """Tortoise caches each model's INSERT/DELETE SQL by connection *name*, not by database kind, so a
+    process that opens SQLite and later PostgreSQL under the same name would send SQLite's ``?`` placeholders
+    to PostgreSQL. Dropping the cache when a database is opened costs one rebuild per model."""
+    EXECUTOR_CACHE.clear()
+
+
 async def migrate(database_url: str) -> None:
     """Apply every pending migration, then close the connections it opened."""
     from tortoise.migrations.api.migrate import migrate as run_migrations
 
+    _forget_prepared_statements()
     try:
         await run_migrations(config=tortoise_config(database_url))
     finally:
@@ -50,6 +59,7 @@ async def connected(database_url: str) -> AsyncIterator[None]:
     ``_enable_global_fallback``: the ASGI lifespan runs in another task than the request handlers, and
     Tortoise 1.x keeps its state in a context variable; without the fallback every handler query fails.
     """
+    _forget_prepared_statements()
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
     try:
         yield

@@ -30,7 +30,10 @@ _TITLES = {
     500: N_("Something went wrong on the server"),
 }
 _EXPLANATIONS = {
-    403: N_("Your role does not include this work. If you need it, ask your section chief or the system administrator."),
+    403: N_(
+        "Your role does not include this work. "
+        "If you need it, ask your section chief or the system administrator."
+    ),
     404: N_("The address may be mistyped, or the page was moved."),
     500: N_("Nothing you entered on this tablet has been lost. Please try again in a moment."),
 }
@@ -47,8 +50,11 @@ def handle_exception(request: Request[Any, Any, Any], exc: Exception) -> Respons
     if request.url.path.startswith(API_PREFIX):
         detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else "internal error"
         extra = exc.extra if isinstance(exc, HTTPException) and status < 500 else None
-        return Response({"error": detail, "status": status, "details": extra}, status_code=status,
-                        media_type=MediaType.JSON)
+        return Response(
+            {"error": detail, "status": status, "details": extra},
+            status_code=status,
+            media_type=MediaType.JSON,
+        )
     if isinstance(exc, NotAuthorizedException):
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         login_url = f"/login?next={quote(target, safe='/')}"
@@ -65,5 +71,12 @@ def _error_page(request: Request[Any, Any, Any], status: int) -> Template:
         "explanation": _EXPLANATIONS.get(status, ""),
     }
     headers = {"Cache-Control": "no-store"}
-    return render(request, "errors/error.html", context, fragment="errors/_error.html",
-                  status_code=status, headers=headers, personal_data=True)
+    return render(
+        request,
+        "errors/error.html",
+        context,
+        fragment="errors/_error.html",
+        status_code=status,
+        headers=headers,
+        personal_data=True,
+    )

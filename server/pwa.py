@@ -26,6 +26,7 @@ SHELL_ASSETS = (
     "icons/icon-512.png",
 )
 
+
 @get("/sw.js", opt=PUBLIC, include_in_schema=False)
 async def service_worker(request: Request[Any, Any, Any]) -> Response[str]:
     """The service worker, served from the root so its scope is the whole app, with this release's version."""
@@ -40,6 +41,7 @@ async def service_worker(request: Request[Any, Any, Any]) -> Response[str]:
         media_type="text/javascript; charset=utf-8",
         headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"},
     )
+
 
 @get("/manifest.webmanifest", opt=PUBLIC, include_in_schema=False)
 async def manifest(request: Request[Any, Any, Any]) -> Response[str]:
@@ -72,9 +74,11 @@ async def manifest(request: Request[Any, Any, Any]) -> Response[str]:
         headers={"Cache-Control": "no-cache"},
     )
 
+
 @get("/offline", opt=PUBLIC, include_in_schema=False)
 async def offline_page(request: Request[Any, Any, Any]) -> Template:
-    """Shown by the service worker when a page is not available without the network. Holds no personal data."""
+    """Shown by the service worker when a page is not stored for offline use. Holds no personal data."""
     return render(request, "offline.html", {"user": None})
+
 
 routes = [service_worker, manifest, offline_page]

@@ -1,4 +1,4 @@
-"""The one render path: a full page, or for an htmx request the fragment alone, always with ``Vary: HX-Request``."""
+"""The one render path: the full page, or for an htmx request the fragment alone; ``Vary: HX-Request``."""
 
 from __future__ import annotations
 

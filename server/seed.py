@@ -34,7 +34,8 @@ async def seed_sections() -> int:
     rows = json.loads((DATA_DIR / "sections.json").read_text(encoding="utf-8"))
     for order, row in enumerate(rows, start=1):
         _, was_created = await Section.get_or_create(
-            code=row["code"], defaults={"name": row["name"], "name_en": row["name_en"], "sort_order": order * 10}
+            code=row["code"],
+            defaults={"name": row["name"], "name_en": row["name_en"], "sort_order": order * 10},
         )
         created += int(was_created)
     return created
@@ -49,8 +50,9 @@ async def seed_demo(password: str | None = None) -> list[DemoLogin]:
         secret = password or secrets.token_urlsafe(9)
         user = await User.get_or_none(login=login)
         if user is None:
-            await auth_service.create_user(login=login, display_name=name, password=secret, role=role,
-                                           section=section)
+            await auth_service.create_user(
+                login=login, display_name=name, password=secret, role=role, section=section
+            )
         else:
             user.role, user.active, user.section_id = role, True, section.id
             await user.save()

@@ -8,6 +8,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
+from litestar.types import Empty, Message, ScopeSession
 
 from server.models import WebSession
 
@@ -64,10 +65,24 @@ def _expiry(expires_in: int | timedelta | None) -> datetime | None:
 
 
 class RotatingSessionBackend(ServerSideSessionBackend):
-    """Issues a fresh session id when a login asks for it, so an id planted before login is worthless."""
+    """Issues a fresh session id when a login asks for it, so an id planted before login is worthless.
+
+    It also stores nothing for visitors without a session: Litestar would otherwise write an empty session
+    row and set a cookie on every anonymous request, static files included.
+    """
+
+    async def store_in_message(
+        self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
+    ) -> None:
+        has_cookie = bool(connection.cookies.get(self.config.key))
+        if not scope_session:
+            if not has_cookie:
+                return
+            scope_session = Empty  # an emptied session is a cleared one: delete the row, expire the cookie
+        await super().store_in_message(scope_session, message, connection)
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-        state = connection.scope.setdefault("state", {})  # type: ignore[typeddict-item]
+        state = connection.scope.setdefault("state", {})
         if state.get(ROTATE_FLAG):
             if _NEW_ID not in state:
                 state[_NEW_ID] = self.generate_session_id()
@@ -80,4 +95,4 @@ class SessionConfig(ServerSideSessionConfig):
 
 
 def request_rotation(connection: ASGIConnection[Any, Any, Any, Any]) -> None:
-    connection.scope.setdefault("state", {})[ROTATE_FLAG] = True  # type: ignore[typeddict-item]
+    connection.scope.setdefault("state", {})[ROTATE_FLAG] = True

@@ -8,6 +8,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from server import __version__
 from server.calendar_ja import fiscal_year, fiscal_year_label, format_date, wareki
 from server.timekeeping import local
 
@@ -16,12 +17,17 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
 
 
-def static_fingerprint(static_dir: Path = STATIC_DIR) -> str:
-    """A short hash of every static file: the service worker's version, so any change ships an update."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(static_dir).as_posix().encode())
-        digest.update(path.read_bytes())
+def release_fingerprint(release: str = "") -> str:
+    """A short hash of the app version, every static file and template, and the deployment's release label.
+
+    It versions static URLs and the service worker, so any change that tablets must pick up (a script, a
+    style, the offline page) ships as an update they are offered.
+    """
+    digest = hashlib.sha256(f"{__version__}|{release}".encode())
+    for folder in (STATIC_DIR, TEMPLATES_DIR):
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

@@ -23,12 +23,16 @@ ADMIN = roles(Role.ADMIN)
 AUDIT_PAGE_SIZE = 100
 
 
-async def _user_form_page(request: Request[Any, Any, Any], form: UserForm, editing: User | None,
-                          status_code: int = 200) -> Template:
+async def _user_form_page(
+    request: Request[Any, Any, Any], form: UserForm, editing: User | None, status_code: int = 200
+) -> Template:
     sections = await Section.all()
-    return render(request, "admin/user_form.html",
-                  {"form": form, "editing": editing, "sections": sections, "roles": list(Role)},
-                  status_code=status_code)
+    return render(
+        request,
+        "admin/user_form.html",
+        {"form": form, "editing": editing, "sections": sections, "roles": list(Role)},
+        status_code=status_code,
+    )
 
 
 @get("/admin/users", opt=ADMIN)
@@ -47,17 +51,22 @@ async def new_user(request: Request[Any, Any, Any]) -> Template:
 @post("/admin/users/new", opt=ADMIN)
 async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
     """Create an account."""
-    section_ids = set(await Section.all().values_list("id", flat=True))
+    section_ids = {s.id for s in await Section.all().only("id")}
     form = parse_user(data, creating=True, section_ids=section_ids)
-    if not form.errors and await User.exists(login=form.login):
+    if "login" not in form.errors and await User.exists(login=form.login):
         form.errors["login"] = N_("This login name is already used.")
     if form.errors:
         form.password = ""
         return await _user_form_page(request, form, None, status_code=422)
     section = await Section.get(id=int(form.section_id)) if form.section_id else None
     try:
-        user = await auth_service.create_user(login=form.login, display_name=form.display_name,
-                                              password=form.password, role=Role(form.role), section=section)
+        user = await auth_service.create_user(
+            login=form.login,
+            display_name=form.display_name,
+            password=form.password,
+            role=Role(form.role),
+            section=section,
+        )
     except IntegrityError:
         form.errors["login"] = N_("This login name is already used.")
         form.password = ""
@@ -72,18 +81,25 @@ async def edit_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> 
     user = await User.get_or_none(id=user_id)
     if user is None:
         raise NotFoundException()
-    form = UserForm(login=user.login, display_name=user.display_name, role=user.role,
-                    section_id=str(user.section_id or ""), active=user.active)
+    form = UserForm(
+        login=user.login,
+        display_name=user.display_name,
+        role=user.role,
+        section_id=str(user.section_id or ""),
+        active=user.active,
+    )
     return await _user_form_page(request, form, user)
 
 
 @post("/admin/users/{user_id:int}", opt=ADMIN)
-async def update_user(request: Request[Any, Any, Any], user_id: FromPath[int], data: FormBody) -> Template | Redirect:
+async def update_user(
+    request: Request[Any, Any, Any], user_id: FromPath[int], data: FormBody
+) -> Template | Redirect:
     """Save changes to an account (a new password only when one is typed)."""
     user = await User.get_or_none(id=user_id)
     if user is None:
         raise NotFoundException()
-    section_ids = set(await Section.all().values_list("id", flat=True))
+    section_ids = {s.id for s in await Section.all().only("id")}
     form = parse_user(data, creating=False, section_ids=section_ids)
     form.login = user.login
     me = request.scope["state"]["user"]
@@ -99,8 +115,13 @@ async def update_user(request: Request[Any, Any, Any], user_id: FromPath[int], d
     await user.save()
     if form.password:
         await auth_service.set_password(user, form.password)
-    await record(request, "user_updated", target_type="user", target_id=user.id,
-                 detail={"role": user.role, "active": user.active, "password_reset": bool(form.password)})
+    await record(
+        request,
+        "user_updated",
+        target_type="user",
+        target_id=user.id,
+        detail={"role": user.role, "active": user.active, "password_reset": bool(form.password)},
+    )
     return Redirect("/admin/users")
 
 
@@ -122,20 +143,34 @@ async def edit_section(request: Request[Any, Any, Any], section_id: FromPath[int
     section = await Section.get_or_none(id=section_id)
     if section is None:
         raise NotFoundException()
-    form = SectionForm(code=section.code, name=section.name, name_en=section.name_en,
-                       sort_order=str(section.sort_order), active=section.active)
+    form = SectionForm(
+        code=section.code,
+        name=section.name,
+        name_en=section.name_en,
+        sort_order=str(section.sort_order),
+        active=section.active,
+    )
     return render(request, "admin/section_form.html", {"form": form, "editing": section})
 
 
-async def _save_section(request: Request[Any, Any, Any], data: dict[str, str],
-                        section: Section | None) -> Template | Redirect:
+async def _save_section(
+    request: Request[Any, Any, Any], data: dict[str, str], section: Section | None
+) -> Template | Redirect:
     form = parse_section(data)
-    if not form.errors and await Section.filter(code=form.code).exclude(id=section.id if section else 0).exists():
+    if (
+        "code" not in form.errors
+        and await Section.filter(code=form.code).exclude(id=section.id if section else 0).exists()
+    ):
         form.errors["code"] = N_("This code is already used by another section.")
     if form.errors:
         return render(request, "admin/section_form.html", {"form": form, "editing": section}, status_code=422)
-    values = {"code": form.code, "name": form.name, "name_en": form.name_en,
-              "sort_order": int(form.sort_order), "active": form.active}
+    values: dict[str, Any] = {
+        "code": form.code,
+        "name": form.name,
+        "name_en": form.name_en,
+        "sort_order": int(form.sort_order),
+        "active": form.active,
+    }
     if section is None:
         section = await Section.create(**values)
     else:
@@ -151,8 +186,9 @@ async def create_section(request: Request[Any, Any, Any], data: FormBody) -> Tem
 
 
 @post("/admin/sections/{section_id:int}", opt=ADMIN)
-async def update_section(request: Request[Any, Any, Any], section_id: FromPath[int],
-                         data: FormBody) -> Template | Redirect:
+async def update_section(
+    request: Request[Any, Any, Any], section_id: FromPath[int], data: FormBody
+) -> Template | Redirect:
     """Save changes to a section."""
     section = await Section.get_or_none(id=section_id)
     if section is None:
@@ -170,10 +206,25 @@ async def audit_log(request: Request[Any, Any, Any], before: FromQuery[int | Non
     more = len(events) > AUDIT_PAGE_SIZE
     events = events[:AUDIT_PAGE_SIZE]
     await record(request, "audit_log_viewed")
-    return render(request, "admin/audit.html",
-                  {"events": events, "next_before": events[-1].id if more and events else None},
-                  fragment="admin/_audit_rows.html", personal_data=True)
+    return render(
+        request,
+        "admin/audit.html",
+        {"events": events, "next_before": events[-1].id if more and events else None},
+        fragment="admin/_audit_rows.html",
+        personal_data=True,
+    )
 
 
-routes = [list_users, new_user, create_user, edit_user, update_user, list_sections, new_section,
-          edit_section, create_section, update_section, audit_log]
+routes = [
+    list_users,
+    new_user,
+    create_user,
+    edit_user,
+    update_user,
+    list_sections,
+    new_section,
+    edit_section,
+    create_section,
+    update_section,
+    audit_log,
+]

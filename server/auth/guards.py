@@ -29,7 +29,7 @@ SUPERVISORS = roles(Role.CHIEF, Role.MANAGER)
 
 async def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
     """The signed-in, still active user of this request (loaded once, kept on the request state)."""
-    state = connection.scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state = connection.scope.setdefault("state", {})
     if "user" in state:
         return state["user"]  # type: ignore[no-any-return]
     user = None

@@ -21,14 +21,16 @@ from server.sessions import request_rotation
 from server.state import AppState
 
 
-
-
 @get("/login", opt=PUBLIC, name="login")
-async def login_page(request: Request[Any, Any, Any], next: FromQuery[str] = "/", bye: FromQuery[str] = "") -> Template | Redirect:
+async def login_page(
+    request: Request[Any, Any, Any], next: FromQuery[str] = "/", bye: FromQuery[str] = ""
+) -> Template | Redirect:
     """The sign-in form (a signed-in user goes straight home)."""
     if request.scope.get("state", {}).get("user") is not None:
         return Redirect(safe_next(next))
-    return render(request, "auth/login.html", {"form": LoginForm(next=safe_next(next)), "signed_out": bool(bye)})
+    return render(
+        request, "auth/login.html", {"form": LoginForm(next=safe_next(next)), "signed_out": bool(bye)}
+    )
 
 
 @post("/login", opt=PUBLIC)
@@ -42,7 +44,9 @@ async def login_submit(request: Request[Any, Any, Any], data: FormBody) -> Templ
     outcome = await service.authenticate(state.settings, form.login, form.password, client_ip(request))
     if outcome.user is None:
         if outcome.locked_minutes:
-            form.errors["form"] = N_("Too many failed sign-ins. Please wait %(minutes)s minutes and try again.")
+            form.errors["form"] = N_(
+                "Too many failed sign-ins. Please wait %(minutes)s minutes and try again."
+            )
         else:
             form.errors["form"] = N_("The login name or password is not correct.")
         await record(request, "login_failed", login=form.login)

@@ -19,11 +19,15 @@ async def home(request: Request[Any, Any, Any]) -> Template:
     """The signed-in user's home."""
     user = request.scope["state"]["user"]
     current = today()
-    return render(request, "home/index.html", {
-        "cards": work_for(user.role),
-        "fiscal_year": fiscal_year(current),
-        "today": current,
-    })
+    return render(
+        request,
+        "home/index.html",
+        {
+            "cards": work_for(user.role),
+            "fiscal_year": fiscal_year(current),
+            "today": current,
+        },
+    )
 
 
 routes = [home]

@@ -17,12 +17,24 @@ class WorkCard:
 
 
 CARDS = (
-    WorkCard(N_("Users"), N_("Add staff accounts, set roles and sections, reset passwords."), "/admin/users",
-             frozenset({Role.ADMIN})),
-    WorkCard(N_("Sections"), N_("The sections (課) of the ward office and their order."), "/admin/sections",
-             frozenset({Role.ADMIN})),
-    WorkCard(N_("Audit log"), N_("Who viewed or changed personal data, and when."), "/admin/audit",
-             frozenset({Role.ADMIN})),
+    WorkCard(
+        N_("Users"),
+        N_("Add staff accounts, set roles and sections, reset passwords."),
+        "/admin/users",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Sections"),
+        N_("The sections (課) of the ward office and their order."),
+        "/admin/sections",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Audit log"),
+        N_("Who viewed or changed personal data, and when."),
+        "/admin/audit",
+        frozenset({Role.ADMIN}),
+    ),
 )
 
 

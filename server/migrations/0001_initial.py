@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('last_login_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('password_changed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'app_user', 'app': 'models', 'indexes': [Index(fields=['section'], name='idx_user_section')], 'pk_attr': 'id'},
+            options={'table': 'app_user', 'app': 'models', 'indexes': [Index(fields=['section_id'], name='idx_user_section')], 'pk_attr': 'id'},
             bases=['Model'],
         ),
         ops.CreateModel(

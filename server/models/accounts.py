@@ -8,6 +8,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
+from server.i18n import N_
+
 
 class Role(StrEnum):
     """What a person does in the plan; every route declares which of these may use it."""
@@ -58,17 +60,17 @@ class User(Model):
     class Meta:
         table = "app_user"
         ordering = ["login"]
-        indexes = [Index(fields=["section"], name="idx_user_section")]
+        indexes = [Index(fields=["section_id"], name="idx_user_section")]
 
     def __str__(self) -> str:
         return self.display_name
 
 
-# Message ids; the Japanese titles (係員, 課長, …) come from the catalog.
+# The Japanese titles (係員, 課長, …) come from the catalog.
 ROLE_LABELS = {
-    Role.STAFF: "Staff",
-    Role.OKUYAMI: "Bereavement desk",
-    Role.CHIEF: "Section chief",
-    Role.MANAGER: "Manager",
-    Role.ADMIN: "System administrator",
+    Role.STAFF: N_("Staff"),
+    Role.OKUYAMI: N_("Bereavement desk"),
+    Role.CHIEF: N_("Section chief"),
+    Role.MANAGER: N_("Manager"),
+    Role.ADMIN: N_("System administrator"),
 }

@@ -16,7 +16,7 @@ class AuditEvent(Model):
     action = fields.CharField(max_length=64)
     target_type = fields.CharField(max_length=64, default="", db_default="")
     target_id = fields.CharField(max_length=64, default="", db_default="")
-    detail = fields.JSONField(default=dict)
+    detail: dict[str, object] = fields.JSONField(default=dict)
     ip = fields.CharField(max_length=64, default="", db_default="")
 
     class Meta:

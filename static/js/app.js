@@ -1,0 +1,13 @@
+/** Page start-up: service worker, status bar, the sign-out guard. Pages work without any of it. */
+import { guardLogout } from "./logout.js";
+import { startStatusBar } from "./status-bar.js";
+import { startServiceWorker } from "./sw-bridge.js";
+
+const body = document.body;
+const userKey = body.dataset.userKey || "";
+
+startStatusBar(userKey);
+guardLogout(userKey);
+startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
+  console.error("service worker registration failed", error);
+});

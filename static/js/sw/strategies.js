@@ -1,0 +1,53 @@
+/* How each kind of request is answered. Only GETs of our own origin are touched; nothing else is cached. */
+/* global MadoguchiCaches */
+(function (sw) {
+  "use strict";
+
+  function isNoStore(response) {
+    return /no-store/i.test(response.headers.get("Cache-Control") || "");
+  }
+
+  /** Pages: the network first, so staff always see current data; the stored copy or the offline page without it. */
+  async function networkFirstPage(request) {
+    try {
+      const response = await fetch(request);
+      const signedOutPage = response.headers.get(MadoguchiCaches.USER_HEADER) === null
+        && new URL(response.url).pathname === "/login";
+      if (signedOutPage) await MadoguchiCaches.forgetPages();
+      else if (response.ok && response.type === "basic" && !isNoStore(response)) {
+        await MadoguchiCaches.rememberPage(request, response.clone());
+      }
+      return response;
+    } catch (error) {
+      const stored = await MadoguchiCaches.storedPage(request);
+      if (stored) return stored;
+      const offline = await MadoguchiCaches.shellResponse("/offline");
+      if (offline) return offline;
+      throw error;
+    }
+  }
+
+  /** Static files: versioned URLs, so the stored copy is right; fetched and stored if missing. */
+  async function cacheFirstAsset(request) {
+    const stored = await MadoguchiCaches.shellResponse(request.url);
+    if (stored) return stored;
+    const response = await fetch(request);
+    if (response.ok) await MadoguchiCaches.rememberAsset(request, response.clone());
+    return response;
+  }
+
+  /** Which strategy answers a request, or null to leave it to the browser (network only). */
+  function route(request) {
+    if (request.method !== "GET") return null;
+    const url = new URL(request.url);
+    if (url.origin !== sw.location.origin) return null;
+    // htmx fragments are never stored: a fragment must never be shown as a page.
+    if (request.headers.get("HX-Request")) return null;
+    if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return null;
+    if (request.mode === "navigate") return networkFirstPage;
+    if (url.pathname.startsWith("/static/")) return cacheFirstAsset;
+    return null;
+  }
+
+  sw.MadoguchiStrategies = { route, networkFirstPage, cacheFirstAsset };
+})(self);

@@ -1,0 +1,94 @@
+"""A private, throwaway PostgreSQL cluster started from Debian's server binaries, for the test suite."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+SUPERUSER = "madoguchi_test"
+
+
+def find_bindir() -> Path:
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
+    if candidates:
+        return Path(candidates[-1]).parent
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        return Path(subprocess.check_output([pg_config, "--bindir"], text=True).strip())
+    raise RuntimeError("PostgreSQL server binaries were not found; install Debian's postgresql package")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class ThrowawayCluster:
+    """initdb into a temporary directory, start on a free loopback port, remove everything on stop."""
+
+    def __init__(self) -> None:
+        self.bindir = find_bindir()
+        self.root = Path(tempfile.mkdtemp(prefix="madoguchi-pg-"))
+        self.datadir = self.root / "data"
+        self.port = free_port()
+        # PostgreSQL refuses to run as root; the Debian package provides the postgres account for this.
+        self.prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self.prefix, *args], check=True, capture_output=True, cwd=self.root)
+
+    def start(self) -> str:
+        if self.prefix:
+            shutil.chown(self.root, user="postgres")
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.datadir),
+            "-U",
+            SUPERUSER,
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.root / "log"),
+            "-o",
+            options,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self.url("postgres")
+            time.sleep(0.1)
+        raise RuntimeError("the throwaway PostgreSQL cluster did not start")
+
+    def url(self, database: str) -> str:
+        return f"postgres://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

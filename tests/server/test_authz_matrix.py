@@ -1,0 +1,84 @@
+"""Every route against every role. A route without an access rule fails here before it can ship."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from server.models import Role
+from tests.server.conftest import csrf_token, sign_in
+
+DEMO_LOGIN = {
+    Role.STAFF: "demo-staff",
+    Role.OKUYAMI: "demo-okuyami",
+    Role.CHIEF: "demo-chief",
+    Role.MANAGER: "demo-manager",
+    Role.ADMIN: "demo-admin",
+}
+SAMPLE_PATH_VALUES = {
+    "int": "1",
+    "str": "x",
+    "path": "css/app.css",
+    "uuid": "00000000-0000-0000-0000-000000000001",
+}
+
+
+def concrete_path(path: str) -> str:
+    return re.sub(r"\{(\w+):(\w+)\}", lambda m: SAMPLE_PATH_VALUES.get(m.group(2), "1"), path)
+
+
+def every_endpoint(app: Litestar) -> list[tuple[str, str, dict[str, Any]]]:
+    endpoints = []
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            for method in sorted(handler.http_methods):
+                if method in {"HEAD", "OPTIONS"}:
+                    continue
+                endpoints.append((method, route.path, handler.opt))
+    return endpoints
+
+
+def test_every_route_declares_who_may_use_it(app: Litestar) -> None:
+    undeclared = [
+        (m, p) for m, p, opt in every_endpoint(app) if not opt.get("public") and not opt.get("roles")
+    ]
+    assert undeclared == []
+
+
+@pytest.mark.parametrize("who", [None, *Role], ids=lambda r: r.value if r else "anonymous")
+async def test_each_role_reaches_exactly_its_routes(
+    app: Litestar, client: httpx.AsyncClient, who: Role | None
+) -> None:
+    if who is not None:
+        assert (await sign_in(client, DEMO_LOGIN[who])).status_code == 302
+    token = await csrf_token(client)
+    checked = 0
+    for method, raw_path, opt in every_endpoint(app):
+        path = concrete_path(raw_path)
+        if path in {"/logout", "/login"} and method == "POST":
+            continue  # would end or restart this client's session mid-matrix; covered in test_auth
+        response = await client.request(
+            method, path, data={"_csrf_token": token}, headers={"x-csrftoken": token}
+        )
+        allowed = bool(opt.get("public")) or (who is not None and who in opt["roles"])
+        where = f"{who} {method} {path} -> {response.status_code}"
+        if allowed:
+            assert response.status_code not in {401, 403}, where
+            assert not response.headers.get("location", "").startswith("/login?next="), where
+            assert response.status_code < 500, where
+        elif who is None:
+            assert response.status_code == 302 and response.headers["location"].startswith("/login?next="), (
+                where
+            )
+        else:
+            assert response.status_code == 403, where
+            assert "閲覧する権限がありません" in response.text, where
+        checked += 1
+    assert checked >= 15

@@ -1,0 +1,133 @@
+"""Browser tests: the real server process on a free port, driven in Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.pg_cluster import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_PASSWORD = "e2e-demo-password"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+    if not executable:
+        pytest.fail("Debian's chromium is not installed: run `make test`, which installs it")
+    return {**browser_type_launch_args, "executable_path": executable, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    # A tablet in landscape, in Japanese, in Japan.
+    return {**browser_context_args, "viewport": {"width": 1180, "height": 820}, "locale": "ja-JP",
+            "timezone_id": "Asia/Tokyo", "service_workers": "allow"}  # fmt: skip
+
+
+@dataclass
+class LiveServer:
+    """One ``madoguchi serve`` process with its own data directory and SQLite database."""
+
+    data_dir: Path
+    port: int
+    release: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        return {**os.environ, "DATA_DIR": str(self.data_dir), "RELEASE": self.release,
+                "DATABASE_URL": f"sqlite://{self.data_dir / 'e2e.sqlite3'}", "SECRET_KEY": "e2e-" + "s" * 40}  # fmt: skip
+
+    def madoguchi(self, *args: str) -> None:
+        subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=self.env(), check=True,
+                       capture_output=True)  # fmt: skip
+
+    def start(self) -> LiveServer:
+        log = (self.data_dir / "server.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "server", "serve", "--port", str(self.port), "--no-migrate",
+             "--log-level", "warning"], cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError((self.data_dir / "server.log").read_text())
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return self
+            time.sleep(0.1)
+        raise RuntimeError("the server did not start listening")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def prepared_server(release: str = "") -> LiveServer:
+    server = LiveServer(data_dir=Path(tempfile.mkdtemp(prefix="madoguchi-e2e-")), port=free_port(),
+                        release=release)  # fmt: skip
+    server.madoguchi("migrate")
+    server.madoguchi("seed-demo", "--password", DEMO_PASSWORD)
+    return server
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[LiveServer]:
+    server = prepared_server().start()
+    yield server
+    server.stop()
+    shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+@pytest.fixture
+def fresh_server() -> Iterator[LiveServer]:
+    """A server of one's own, for tests that restart it."""
+    server = prepared_server(release="first")
+    yield server
+    server.stop()
+    shutil.rmtree(server.data_dir, ignore_errors=True)
+
+
+async def sign_in(page: Page, base_url: str, login: str, password: str = DEMO_PASSWORD) -> None:
+    await page.goto(f"{base_url}/login")
+    await page.get_by_label("ログイン名").fill(login)
+    await page.get_by_label("パスワード").fill(password)
+    await page.get_by_role("button", name="ログイン").click()
+    await expect(page.locator("h1")).to_contain_text("こんにちは")
+
+
+async def controlled_by_service_worker(page: Page) -> None:
+    await page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
+                                 timeout=15000)  # fmt: skip

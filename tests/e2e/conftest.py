@@ -62,8 +62,9 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
+        database = f"sqlite://{self.data_dir / 'e2e.sqlite3'}"
         return {**os.environ, "DATA_DIR": str(self.data_dir), "RELEASE": self.release,
-                "DATABASE_URL": f"sqlite://{self.data_dir / 'e2e.sqlite3'}", "SECRET_KEY": "e2e-" + "s" * 40}  # fmt: skip
+                "DATABASE_URL": database, "SECRET_KEY": "e2e-" + "s" * 40}  # fmt: skip
 
     def madoguchi(self, *args: str) -> None:
         subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=self.env(), check=True,

@@ -115,9 +115,9 @@ async def test_sign_out_clears_the_tablet_but_never_unsent_changes(
     await page.get_by_role("button", name="ログアウト").click()
     await dialog.get_by_role("button", name="端末に残してログアウト").click()
     await expect(page.locator("[data-signed-out]")).to_be_visible()
-    counts = await page.evaluate("""(userKey) => MadoguchiDB.transaction(['outbox', 'records'], 'readonly',
-        async (s) => [await MadoguchiDB.done(s.outbox.count()), await MadoguchiDB.done(s.records.count())])""",
-                                 user_key)  # fmt: skip
+    counts = await page.evaluate("""() => MadoguchiDB.transaction(['outbox', 'records'], 'readonly',
+        async (s) => [await MadoguchiDB.done(s.outbox.count()),
+                      await MadoguchiDB.done(s.records.count())])""")  # fmt: skip
     assert counts == [1, 0], "the unsent change stays, the local record goes"
     pages = await page.evaluate("caches.keys().then((names) => names.filter((n) => n.includes('-pages-')))")
     for name in pages:

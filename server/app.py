@@ -19,6 +19,7 @@ from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
 from server.config import Settings
 from server.db import connected
+from server.devices import routes as device_routes
 from server.errors import handle_exception
 from server.home import routes as home_routes
 from server.i18n import Catalogs
@@ -30,6 +31,7 @@ FEATURE_ROUTES = [
     *auth_routes.routes,
     *home_routes.routes,
     *admin_routes.routes,
+    *device_routes.routes,
     *pwa.routes,
 ]
 

@@ -30,6 +30,12 @@ CARDS = (
         frozenset({Role.ADMIN}),
     ),
     WorkCard(
+        N_("Devices"),
+        N_("Tablets that sync: last contact, unsent changes, revoking a lost one."),
+        "/admin/devices",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
         N_("Audit log"),
         N_("Who viewed or changed personal data, and when."),
         "/admin/audit",

@@ -2,6 +2,7 @@
 
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
+from server.models.devices import Device
 from server.models.security import LoginFailure, WebSession
 
-__all__ = ["AuditEvent", "LoginFailure", "Role", "Section", "User", "WebSession"]
+__all__ = ["AuditEvent", "Device", "LoginFailure", "Role", "Section", "User", "WebSession"]

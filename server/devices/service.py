@@ -1,0 +1,65 @@
+"""Registering a tablet for the signed-in person, and revoking a lost one."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from server.models import Device, User
+from server.timekeeping import now
+
+
+class DeviceRefused(Exception):
+    """The device may not sync: it belongs to someone else or was revoked."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Registration:
+    device: Device
+    created: bool
+
+
+async def register(
+    user: User, client_id: uuid.UUID, *, label: str = "", user_agent: str = ""
+) -> Registration:
+    """Bind a client id to this person. A client id already bound to someone else is refused, never moved."""
+    device = await Device.get_or_none(client_id=client_id)
+    if device is None:
+        device = await Device.create(client_id=client_id, user=user, label=label[:100],
+                                     user_agent=user_agent[:300], last_seen_at=now())  # fmt: skip
+        return Registration(device=device, created=True)
+    if device.user_id != user.id:
+        raise DeviceRefused("other_user")
+    if device.revoked:
+        raise DeviceRefused("revoked")
+    device.last_seen_at = now()
+    if label:
+        device.label = label[:100]
+    await device.save(update_fields=["last_seen_at", "label"])
+    return Registration(device=device, created=False)
+
+
+async def device_for(user: User, client_id: uuid.UUID) -> Device:
+    """The registered, unrevoked device of this person with this id."""
+    device = await Device.get_or_none(client_id=client_id)
+    if device is None:
+        raise DeviceRefused("unregistered")
+    if device.user_id != user.id:
+        raise DeviceRefused("other_user")
+    if device.revoked:
+        raise DeviceRefused("revoked")
+    return device
+
+
+async def revoke(client_id: uuid.UUID, by: User) -> Device | None:
+    device = await Device.get_or_none(client_id=client_id)
+    if device is None or device.revoked:
+        return device
+    device.revoked_at = now()
+    device.revoked_by = by.login
+    await device.save(update_fields=["revoked_at", "revoked_by"])
+    return device

@@ -22,6 +22,12 @@ SHELL_ASSETS = (
     "js/idb.js",
     "js/sw-bridge.js",
     "js/offline-data.js",
+    "js/outbox.js",
+    "js/sync-client.js",
+    "js/sync-triggers.js",
+    "js/status-bar.js",
+    "js/logout.js",
+    "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
 )

@@ -1,10 +1,14 @@
 /* Madoguchi service worker: wires events only. The cache list and strategies live in their own files. */
-/* global MadoguchiCaches, MadoguchiStrategies */
+/* global MadoguchiCaches, MadoguchiStrategies, MadoguchiBackgroundSync */
 self.MADOGUCHI_VERSION = "__MADOGUCHI_VERSION__";
 self.MADOGUCHI_SHELL = __MADOGUCHI_SHELL__;
 importScripts(
   `/static/js/sw/precache.js?v=${self.MADOGUCHI_VERSION}`,
   `/static/js/sw/strategies.js?v=${self.MADOGUCHI_VERSION}`,
+  `/static/js/idb.js?v=${self.MADOGUCHI_VERSION}`,
+  `/static/js/outbox.js?v=${self.MADOGUCHI_VERSION}`,
+  `/static/js/sync-client.js?v=${self.MADOGUCHI_VERSION}`,
+  `/static/js/sw/background-sync.js?v=${self.MADOGUCHI_VERSION}`,
 );
 
 self.addEventListener("install", (event) => {
@@ -26,6 +30,11 @@ self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") self.skipWaiting();
   if (type === "SIGNED_OUT") event.waitUntil(MadoguchiCaches.forgetPages());
+});
+
+// Background Sync (Chromium): send the outbox even after the page was closed.
+self.addEventListener("sync", (event) => {
+  if (event.tag === "madoguchi-outbox") event.waitUntil(MadoguchiBackgroundSync.flushForCurrentUser());
 });
 
 self.addEventListener("fetch", (event) => {

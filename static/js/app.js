@@ -2,12 +2,14 @@
 import { guardLogout } from "./logout.js";
 import { startStatusBar } from "./status-bar.js";
 import { startServiceWorker } from "./sw-bridge.js";
+import { startSync } from "./sync-triggers.js";
 
 const body = document.body;
 const userKey = body.dataset.userKey || "";
 
 startStatusBar(userKey);
 guardLogout(userKey);
+startSync(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

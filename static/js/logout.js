@@ -2,6 +2,9 @@
  * Signing out on a shared tablet: clear this person's local data, but never silently drop changes that
  * have not reached the server. With unsent changes the person chooses: sync first, keep them, or cancel.
  */
+import "./idb.js";
+import "./outbox.js";
+import "./sync-client.js";
 import { clearUserData, countUnsent } from "./offline-data.js";
 
 export function guardLogout(userKey) {
@@ -37,7 +40,7 @@ export function guardLogout(userKey) {
   dialog.querySelector("[data-logout-sync]").addEventListener("click", async () => {
     const sync = globalThis.MadoguchiSync;
     if (sync) {
-      try { await sync.flush(); } catch (error) { console.warn("sync before sign-out failed", error); }
+      try { await sync.flush(userKey); } catch (error) { console.warn("sync before sign-out failed", error); }
     }
     const left = await countUnsent(userKey);
     if (left === 0) {

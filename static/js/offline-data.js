@@ -4,6 +4,7 @@
  * Unsent changes are never dropped here: clearing keeps the outbox unless it is empty.
  */
 import "./idb.js";
+import "./outbox.js";
 
 const DB = globalThis.MadoguchiDB;
 export const PAGES_CACHE_PREFIX = "madoguchi-pages";

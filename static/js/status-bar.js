@@ -1,45 +1,68 @@
-/** The always-visible line under the header: connection, unsent changes, last successful sync. */
+/**
+ * The always-visible line under the header: connection, unsent changes, last successful sync, progress
+ * during a long sync, rejected items and conflicts (with a link), and a clear "safe to sign out" state.
+ */
 import "./idb.js";
-import { countUnsent } from "./offline-data.js";
+import "./outbox.js";
 
 const DB = globalThis.MadoguchiDB;
+const Outbox = globalThis.MadoguchiOutbox;
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
-async function lastSync(userKey) {
-  if (!userKey) return null;
-  const row = await DB.transaction(["meta"], "readonly", (s) => DB.done(s.meta.get([userKey, "last_sync_at"])));
-  return row ? row.value : null;
+async function facts(userKey) {
+  return DB.transaction(["meta", "outbox"], "readonly", async (s) => ({
+    unsent: await DB.done(s.outbox.index("by_user").count(IDBKeyRange.only(userKey))),
+    lastSync: await Outbox.getMeta(s.meta, userKey, "last_sync_at", null),
+    rejected: (await Outbox.getMeta(s.meta, userKey, "rejected", [])).length,
+    conflicts: await Outbox.getMeta(s.meta, userKey, "conflicts_seen", 0),
+  }));
 }
 
 export function startStatusBar(userKey) {
   const bar = document.getElementById("status-bar");
   if (!bar) return () => {};
   const labels = bar.dataset;
-  const connection = bar.querySelector("[data-connection]");
-  const outbox = bar.querySelector("[data-outbox]");
-  const last = bar.querySelector("[data-last-sync]");
+  const part = (name) => bar.querySelector(`[data-${name}]`);
 
   async function refresh() {
     const online = navigator.onLine;
     bar.dataset.state = online ? "online" : "offline";
-    connection.textContent = online ? labels.labelOnline : labels.labelOffline;
+    part("connection").textContent = online ? labels.labelOnline : labels.labelOffline;
     if (!userKey) return;
-    const count = await countUnsent(userKey);
-    outbox.dataset.pending = String(count > 0);
-    outbox.dataset.count = String(count);
-    outbox.textContent = count > 0 ? fill(labels.labelUnsent, { count }) : labels.labelAllSent;
-    const when = await lastSync(userKey);
-    last.textContent = when
-      ? fill(labels.labelLastSync, { time: new Date(when).toLocaleString(document.documentElement.lang) })
+    const { unsent, lastSync, rejected, conflicts } = await facts(userKey);
+    const outbox = part("outbox");
+    outbox.dataset.pending = String(unsent > 0);
+    outbox.dataset.count = String(unsent);
+    outbox.textContent = unsent > 0 ? fill(labels.labelUnsent, { count: unsent }) : labels.labelAllSent;
+    part("last-sync").textContent = lastSync
+      ? fill(labels.labelLastSync, { time: new Date(lastSync).toLocaleString(document.documentElement.lang) })
       : labels.labelNeverSynced;
+    const problems = part("problems");
+    if (problems) {
+      problems.hidden = rejected === 0 && conflicts === 0;
+      problems.textContent = fill(labels.labelProblems, { rejected, conflicts });
+    }
   }
 
   window.addEventListener("online", refresh);
   window.addEventListener("offline", refresh);
   window.addEventListener("madoguchi:outbox-changed", refresh);
+  window.addEventListener("madoguchi:sync-progress", (event) => {
+    const { phase, done, total, status } = event.detail || {};
+    const line = part("progress");
+    if (!line) return;
+    bar.dataset.syncing = String(phase === "push" || phase === "pull" || phase === "start");
+    if (phase === "push" && total) line.textContent = fill(labels.labelPushing, { done, total });
+    else if (phase === "pull") line.textContent = fill(labels.labelPulling, { done });
+    else if (phase === "start") line.textContent = labels.labelSyncing;
+    else if (phase === "failed") line.textContent = status === 401 ? labels.labelSignedOut
+      : status === 403 ? labels.labelRefused : labels.labelRetry;
+    else line.textContent = "";
+    refresh();
+  });
   refresh().catch((error) => console.error("status bar", error));
   return refresh;
 }

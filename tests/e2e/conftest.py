@@ -9,13 +9,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+import pytest_asyncio
+from playwright.async_api import BrowserContext, Page, expect
 
 from tests.pg_cluster import free_port
 
@@ -132,3 +133,13 @@ async def sign_in(page: Page, base_url: str, login: str, password: str = DEMO_PA
 async def controlled_by_service_worker(page: Page) -> None:
     await page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                                  timeout=15000)  # fmt: skip
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def page(context: BrowserContext) -> AsyncIterator[Page]:
+    """A page that fails the test on any uncaught script error."""
+    tab = await context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    yield tab
+    assert errors == [], f"script errors on the page: {errors}"

@@ -13,7 +13,8 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input, select
   .map((el) => ({el, box: (['checkbox', 'radio'].includes(el.type) && el.labels.length
       ? el.closest('.field-check') || el : el).getBoundingClientRect()}))
   .filter(({box}) => box.height < 44 || box.width < 44)
-  .map(({el, box}) => `${el.tagName} ${el.textContent.trim() || el.name} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+  .map(({el, box}) => `${el.tagName} ${el.textContent.trim() || el.name} `
+                      + `${Math.round(box.width)}x${Math.round(box.height)}`)"""
 
 
 async def test_sign_in_with_the_keyboard_alone(page: Page, live_server: LiveServer) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import string
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,12 @@ class DemoLogin:
     password: str
 
 
+def _readable_password(length: int = 12) -> str:
+    # Letters and digits only: easy to read aloud and never mistaken for a command-line option.
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
 async def seed_sections() -> int:
     """Create the sections listed in ``data/sections.json`` that do not exist yet; returns how many."""
     created = 0
@@ -47,7 +54,7 @@ async def seed_demo(password: str | None = None) -> list[DemoLogin]:
     logins = []
     for login, name, role, section_code in DEMO_ACCOUNTS:
         section = await Section.get(code=section_code)
-        secret = password or secrets.token_urlsafe(9)
+        secret = password or _readable_password()
         user = await User.get_or_none(login=login)
         if user is None:
             await auth_service.create_user(

@@ -1,0 +1,308 @@
+"""The sync engine: push (ordered, idempotent, merged per field) and pull (commit-ordered, paged, scoped)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sync import cursor as cursors
+from sync.errors import GapError
+from sync.hlc import parse_stamp
+from sync.merge import Outcome, Rejection, WriteContext, apply
+from sync.protocol import Kind, Op, PushRequest, Status
+from sync.records import RecordState
+from sync.spec import Registry
+from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
+
+CLOCK_TOLERANCE_MS = 5 * 60 * 1000
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is syncing: the user, the scopes they may receive, and their roles (for the authorise hook)."""
+
+    user: str
+    scopes: frozenset[str]
+    roles: frozenset[str] = frozenset()
+
+
+# (actor, op, the record before the op or None) → None to allow, or the reason it is refused.
+Authorize = Callable[[Actor, Op, RecordState | None], Awaitable[str | None]]
+
+
+async def allow_all(actor: Actor, op: Op, record: RecordState | None) -> str | None:
+    return None
+
+
+@dataclass
+class PushResponse:
+    results: list[dict[str, Any]]
+    last_seq: int
+    expected_seq: int | None = None  # set when the batch stopped at a gap
+
+
+@dataclass
+class PullItem:
+    table: str
+    id: str
+    version: int
+    deleted: bool
+    row: dict[str, Any] | None
+    conflicts: list[str]
+
+
+@dataclass
+class PullPage:
+    changes: list[PullItem] = field(default_factory=list)
+    evictions: list[dict[str, str]] = field(default_factory=list)
+    purged: list[dict[str, str]] = field(default_factory=list)
+    cursor: str = ""
+    has_more: bool = False
+    reset: bool = False
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class Engine:
+    def __init__(
+        self,
+        store: Store,
+        registry: Registry,
+        *,
+        secret: bytes,
+        epoch: int = 1,
+        authorize: Authorize = allow_all,
+        now: Callable[[], datetime] | None = None,
+        on_change: Callable[[RecordState], Awaitable[None]] | None = None,
+    ) -> None:
+        self.store = store
+        self.registry = registry
+        self.secret = secret
+        self.epoch = epoch
+        self.authorize = authorize
+        self.now = now or (lambda: datetime.now(UTC))
+        # Called inside the push transaction for every changed record (the server keeps typed tables).
+        self.on_change = on_change
+
+    async def push(self, actor: Actor, request: PushRequest) -> PushResponse:
+        """Apply a batch in one transaction. Raises ``GapError`` when the batch starts after a missing op."""
+        async with self.store.transaction():
+            client = await self.store.get_client(request.client_id) or ClientState(
+                request.client_id, 0, actor.user
+            )
+            last = client.last_seq
+            old = [op.op_id for op in request.ops if op.client_seq <= last]
+            stored = await self.store.get_results(old) if old else {}
+            fresh = [op for op in request.ops if op.client_seq > last]
+            if fresh and fresh[0].client_seq != last + 1 and not old:
+                raise GapError(last + 1)
+            records = await self.store.get_records(sorted({(op.table, op.record_id) for op in fresh}))
+            results: list[dict[str, Any]] = []
+            expected: int | None = None
+            for op in request.ops:
+                if op.client_seq <= last:
+                    results.append(
+                        stored.get(op.op_id)
+                        or {"op_id": op.op_id, "client_seq": op.client_seq, "status": Status.DUPLICATE.value}
+                    )
+                    continue
+                if op.client_seq != last + 1:
+                    expected = last + 1
+                    break
+                result = await self._apply(actor, request.client_id, op, records)
+                await self.store.save_result(request.client_id, op.op_id, op.client_seq, result)
+                results.append(result)
+                last = op.client_seq
+            client.last_seq, client.user = last, client.user or actor.user
+            await self.store.save_client(client)
+        return PushResponse(results=results, last_seq=last, expected_seq=expected)
+
+    async def _apply(
+        self, actor: Actor, client_id: str, op: Op, records: dict[tuple[str, str], RecordState]
+    ) -> dict[str, Any]:
+        moment = self.now()
+        at = _iso(moment)
+        key = (op.table, op.record_id)
+        record = records.get(key)
+        base = {"op_id": op.op_id, "client_seq": op.client_seq}
+        spec = self.registry.get(op.table)
+        try:
+            if spec is None:
+                raise Rejection(f"unknown table {op.table}")
+            if record is not None and record.scope not in actor.scopes:
+                raise Rejection("this record is outside what you may change")
+            refusal = await self.authorize(actor, op, record)
+            if refusal:
+                raise Rejection(refusal)
+            before_scope = record.scope if record else None
+            open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if record else []
+            ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
+            outcome = apply(op, record, spec, ctx, open_conflicts)
+            if op.kind is Kind.CREATE and outcome.record.scope not in actor.scopes:
+                raise Rejection("this record would be outside what you may change")
+        except Rejection as exc:
+            await self.store.save_rejected(
+                RejectedOp(
+                    op_id=op.op_id,
+                    client_id=client_id,
+                    client_seq=op.client_seq,
+                    user=actor.user,
+                    table=op.table,
+                    record_id=op.record_id,
+                    kind=op.kind.value,
+                    fields=op.fields,
+                    reason=str(exc),
+                    at=at,
+                )
+            )
+            return {
+                **base,
+                "status": Status.REJECTED.value,
+                "record_version": record.version if record else None,
+                "conflict_ids": [],
+                "error": str(exc),
+            }
+        flags = list(outcome.flags)
+        if parse_stamp(op.hlc).millis > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
+            flags.append("clock_suspicious")  # applied all the same: a tablet's clock is not evidence
+        if outcome.changed:
+            await self._commit(outcome, op, actor, client_id, at, before_scope, flags)
+            records[key] = outcome.record
+        return {
+            **base,
+            "status": outcome.status.value,
+            "record_version": outcome.record.version,
+            "conflict_ids": sorted(c.id for c in outcome.conflicts),
+            "error": None,
+        }
+
+    async def _commit(
+        self,
+        outcome: Outcome,
+        op: Op,
+        actor: Actor,
+        client_id: str,
+        at: str,
+        before_scope: str | None,
+        flags: list[str],
+    ) -> None:
+        record = outcome.record
+        spec = self.registry.get(record.table)
+        assert spec is not None
+        if op.kind is not Kind.CREATE:
+            record.version += 1
+            record.scope = spec.scope_of(record.values(spec))
+        record.updated_at = at
+        for conflict in outcome.conflicts:
+            conflict.scope = record.scope
+            await self.store.save_conflict(conflict)
+        for conflict_id, resolution in outcome.closed:
+            closed = await self.store.get_conflict(conflict_id)
+            if closed is not None and closed.status == "open":
+                closed.status = "dismissed" if resolution == "dismissed" else "resolved"
+                closed.resolution, closed.resolved_by, closed.resolved_at = resolution, actor.user, at
+                closed.resolution_op = op.op_id
+                await self.store.save_conflict(closed)
+        if before_scope is not None and before_scope != record.scope:
+            seq = await self.store.next_seq(before_scope)
+            await self.store.log_change(Change(before_scope, seq, record.table, record.id, "evict"))
+        seq = await self.store.next_seq(record.scope)
+        await self.store.log_change(Change(record.scope, seq, record.table, record.id, "upsert"))
+        await self.store.save_record(record)
+        await self.store.save_history(
+            HistoryEntry(
+                table=record.table,
+                record_id=record.id,
+                version=record.version,
+                op_id=op.op_id,
+                kind=op.kind.value,
+                user=actor.user,
+                client_id=client_id,
+                at=at,
+                changes=outcome.changes,
+                flags=flags,
+            )
+        )
+        if self.on_change is not None:
+            await self.on_change(record)
+
+    async def pull(self, actor: Actor, token: str, limit: int = 500) -> PullPage:
+        """The next page of changes in the actor's scopes, oldest first, with the cursor after it."""
+        position = cursors.decode(token, self.secret)
+        page = PullPage()
+        if token and position.epoch != self.epoch:
+            position, page.reset = cursors.Cursor(epoch=self.epoch), True
+        position.epoch = self.epoch
+        position.positions = {s: p for s, p in position.positions.items() if s in actor.scopes}
+        picked: list[Change] = []
+        for scope in sorted(actor.scopes):
+            room = limit - len(picked)
+            if room <= 0:
+                page.has_more = True
+                break
+            found = await self.store.changes_since(scope, position.positions.get(scope, 0), room + 1)
+            if len(found) > room:
+                page.has_more, found = True, found[:room]
+            if found:
+                position.positions[scope] = found[-1].seq
+            picked.extend(found)
+        latest: dict[tuple[str, str], Change] = {}
+        for change in picked:
+            latest[(change.table, change.record_id)] = change
+        records = await self.store.get_records([k for k, c in latest.items() if c.kind == "upsert"])
+        for (table, record_id), change in latest.items():
+            if change.kind == "purge":
+                page.purged.append({"table": table, "id": record_id})
+            elif change.kind == "evict":
+                page.evictions.append({"table": table, "id": record_id})
+            elif (record := records.get((table, record_id))) is not None:
+                if record.purged:
+                    page.purged.append({"table": table, "id": record_id})
+                    continue
+                spec = self.registry.get(table)
+                row = record.values(spec) if spec and not record.deleted else None
+                page.changes.append(
+                    PullItem(
+                        table=table,
+                        id=record_id,
+                        version=record.version,
+                        deleted=record.deleted,
+                        row=row,
+                        conflicts=record.contested_fields(),
+                    )
+                )
+        page.cursor = cursors.encode(position, self.secret)
+        return page
+
+    async def purge(self, table: str, record_id: str) -> bool:
+        """Retention: hard-delete a record's content, keep a marker that tells every tablet to drop it."""
+        async with self.store.transaction():
+            record = (await self.store.get_records([(table, record_id)])).get((table, record_id))
+            if record is None or record.purged:
+                return False
+            purged = RecordState(
+                table=table,
+                id=record_id,
+                scope=record.scope,
+                version=record.version + 1,
+                deleted=True,
+                purged=True,
+                updated_at=_iso(self.now()),
+            )
+            await self.store.delete_record_content(table, record_id)
+            seq = await self.store.next_seq(record.scope)
+            await self.store.log_change(Change(record.scope, seq, table, record_id, "purge"))
+            await self.store.save_record(purged)
+            if self.on_change is not None:
+                await self.on_change(purged)
+        return True
+
+    async def conflicts_of(self, records: Sequence[tuple[str, str]]) -> list[Conflict]:
+        found: list[Conflict] = []
+        for table, record_id in records:
+            found.extend(await self.store.open_conflicts(table, record_id))
+        return found

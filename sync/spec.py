@@ -1,0 +1,93 @@
+"""How each synced table merges: a policy per field, an optional workflow and sign-off lock, a scope.
+
+The server declares one ``TableSpec`` per synced table; the engine never guesses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Policy(StrEnum):
+    """What happens when two devices change the same field without having seen each other's change."""
+
+    REVIEW = "review"  # keep every value, show a deterministic provisional one, open a conflict
+    LWW = "lww"  # last writer (by clock stamp) wins; the other value stays in the history
+    SET = "set"  # add/remove elements (photos, multi-select); concurrent adds both survive
+    APPEND = "append"  # notes: every entry kept, ordered by clock stamp
+    STATE = "state"  # workflow status: only declared transitions; concurrent valid ones → furthest
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    INT = "int"
+    NUMBER = "number"
+    BOOL = "bool"
+    DATE = "date"  # ISO yyyy-mm-dd
+    JSON = "json"  # any JSON value (a drawn signature, a structured answer)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    type: FieldType = FieldType.TEXT
+    policy: Policy = Policy.REVIEW
+    nullable: bool = True
+    max_length: int = 10_000
+
+
+@dataclass(frozen=True)
+class Workflow:
+    """The status field's states, allowed transitions, and how far along each state is."""
+
+    field: str
+    transitions: Mapping[str, frozenset[str]]
+    rank: Mapping[str, int]
+    initial: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Once ``field`` reaches one of ``states``, edits to ``protected`` fields become conflicts."""
+
+    field: str
+    states: frozenset[str]
+    protected: frozenset[str]
+
+
+def _single_scope(_: Mapping[str, Any]) -> str:
+    return "ward"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    fields: Mapping[str, FieldSpec]
+    scope_of: Callable[[Mapping[str, Any]], str] = _single_scope
+    workflow: Workflow | None = None
+    sign_off: SignOff | None = None
+    required_on_create: frozenset[str] = field(default_factory=frozenset)
+
+
+class Registry:
+    """The synced tables a server accepts, by name."""
+
+    def __init__(self, specs: list[TableSpec] | None = None) -> None:
+        self._specs: dict[str, TableSpec] = {}
+        for spec in specs or []:
+            self.add(spec)
+
+    def add(self, spec: TableSpec) -> None:
+        if spec.name in self._specs:
+            raise ValueError(f"table {spec.name} is declared twice")
+        if spec.workflow and spec.fields.get(spec.workflow.field, FieldSpec()).policy is not Policy.STATE:
+            raise ValueError(f"{spec.name}.{spec.workflow.field} must use the state policy")
+        self._specs[spec.name] = spec
+
+    def get(self, name: str) -> TableSpec | None:
+        return self._specs.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._specs)

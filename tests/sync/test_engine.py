@@ -1,0 +1,339 @@
+"""Every push outcome and every merge policy, as a ward office would meet them."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from sync import Actor, GapError, InjectedFailure, Kind, MemoryStore, Status
+from tests.sync.harness import Tablet, new_engine
+
+RID = "11111111-1111-4111-8111-111111111111"
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore()
+
+
+async def created(store: MemoryStore, *tablets: Tablet, **fields: object) -> None:
+    engine = new_engine(store)
+    first = tablets[0]
+    first.op("inspections", RID, Kind.CREATE, {"place": "1階 窓口", **fields})
+    await first.push(engine)
+    for tablet in tablets:
+        await tablet.pull(engine)
+
+
+async def test_create_then_pull_on_another_tablet(store: MemoryStore) -> None:
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b, score=3)
+    assert b.rows[("inspections", RID)]["place"] == "1階 窓口"
+    assert b.rows[("inspections", RID)]["status"] == "draft"
+    assert b.seen[("inspections", RID)] == 1
+
+
+async def test_resent_batch_returns_the_stored_results_and_applies_nothing_twice(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "2階"})
+    a.op("inspections", RID, Kind.PATCH, {"notes": "手すりがぐらつく"}, base=1)
+    batch = list(a.outbox)
+    first = await a.push(engine, batch)
+    again = await a.push(engine, batch)
+    assert first == again
+    assert len(store.records[("inspections", RID)].notes["notes"]) == 1
+    assert store.clients[a.client_id].last_seq == 2
+
+
+async def test_a_gap_is_refused_with_the_expected_sequence(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "x"})
+    second = a.op("inspections", RID, Kind.PATCH, {"score": 1}, base=1)
+    with pytest.raises(GapError) as info:
+        await a.push(engine, [second])
+    assert info.value.expected_seq == 1
+    assert store.records == {}
+
+
+async def test_a_gap_inside_a_batch_stops_there_and_keeps_what_came_before(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    one = a.op("inspections", RID, Kind.CREATE, {"place": "x"})
+    a.op("inspections", RID, Kind.PATCH, {"score": 1}, base=1)
+    three = a.op("inspections", RID, Kind.PATCH, {"score": 2}, base=1)
+    response = await engine.push(a.actor, a.request([one, three]))
+    assert [r["client_seq"] for r in response.results] == [1]
+    assert response.expected_seq == 2 and response.last_seq == 1
+
+
+async def test_an_invalid_op_is_rejected_recorded_and_does_not_block_the_queue(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "x"})
+    a.op("inspections", RID, Kind.PATCH, {"no_such_field": 1}, base=1)
+    a.op("inspections", RID, Kind.PATCH, {"score": "three"}, base=1)
+    a.op("inspections", RID, Kind.PATCH, {"score": 3}, base=1)
+    results = await a.push(engine)
+    assert [r["status"] for r in results] == ["applied", "rejected", "rejected", "applied"]
+    assert "unknown field no_such_field" in results[1]["error"]
+    assert [r.reason for r in store.rejected] == ["unknown field no_such_field", "score must be int"]
+    assert store.clients[a.client_id].last_seq == 4
+
+
+async def test_a_crash_mid_batch_leaves_nothing_half_done(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "x"})
+    a.op("inspections", RID, Kind.PATCH, {"score": 1}, base=1)
+    store.fail_after_writes = 5
+    with pytest.raises(InjectedFailure):
+        await a.push(engine)
+    assert store.records == {} and store.clients == {} and store.results == {}
+    store.fail_after_writes = None
+    results = await a.push(engine)
+    assert [r["status"] for r in results] == ["applied", "applied"]
+
+
+async def test_edits_to_different_fields_merge_silently(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"place": "1階 東側"})
+    b.op("inspections", RID, Kind.PATCH, {"score": 4})
+    assert (await a.push(engine))[0]["status"] == "applied"
+    assert (await b.push(engine))[0]["status"] == "applied"
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)] | {} == a.rows[("inspections", RID)]
+    assert {k: a.rows[("inspections", RID)][k] for k in ("place", "score")} == {
+        "place": "1階 東側",
+        "score": 4,
+    }
+    assert all(c.status != "open" for c in store.conflicts.values())
+
+
+async def test_same_field_keeps_both_values_and_opens_one_conflict(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"place": "正面玄関"})
+    b.op("inspections", RID, Kind.PATCH, {"place": "西口"})
+    await a.push(engine)
+    result = (await b.push(engine))[0]
+    assert result["status"] == "conflict" and len(result["conflict_ids"]) == 1
+    conflict = store.conflicts[result["conflict_ids"][0]]
+    assert conflict.kind == "concurrent_edit" and conflict.field == "place"
+    assert sorted(c["value"] for c in conflict.candidates) == ["正面玄関", "西口"]
+    assert conflict.base_value == "1階 窓口"
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["place"] == conflict.provisional_value
+
+
+async def test_lww_field_takes_the_later_stamp_without_a_conflict(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b", millis=1_730_000_000_500)
+    await created(store, a, b)
+    b.op("inspections", RID, Kind.PATCH, {"opened_tab": "summary"})
+    a.op("inspections", RID, Kind.PATCH, {"opened_tab": "photos"})
+    await b.push(engine)
+    assert (await a.push(engine))[0]["status"] == "merged"
+    assert (
+        store.records[("inspections", RID)].values(new_engine(store).registry.get("inspections"))[  # type: ignore[arg-type]
+            "opened_tab"
+        ]
+        == "summary"
+    )
+    assert store.conflicts == {}
+
+
+async def test_photos_added_on_two_tablets_both_survive_and_remove_only_removes_what_was_seen(
+    store: MemoryStore,
+) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-a"]})
+    await a.push(engine)
+    await b.pull(engine)
+    b.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-b"]})
+    a.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-c"]})
+    await b.push(engine)
+    # a removes sha-a (which it added) and, not knowing sha-b exists, cannot remove it.
+    a.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-a", "sha-b"]})
+    await a.push(engine)
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == ["sha-b", "sha-c"]
+
+
+async def test_notes_from_both_tablets_are_all_kept_in_clock_order(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a", millis=2_000_000_000_000), Tablet("b", millis=1_900_000_000_000)
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"notes": "Aのメモ"})
+    b.op("inspections", RID, Kind.PATCH, {"notes": "Bのメモ"})
+    await a.push(engine)
+    await b.push(engine)
+    await a.pull(engine)
+    assert [n["text"] for n in a.rows[("inspections", RID)]["notes"]] == ["Bのメモ", "Aのメモ"]
+
+
+async def test_workflow_refuses_a_skipped_step_and_merges_concurrent_valid_steps(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"status": "approved"})
+    result = (await a.push(engine))[0]
+    assert result["status"] == "conflict"
+    assert store.conflicts[result["conflict_ids"][0]].kind == "invalid_transition"
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["status"] == "draft"
+    a.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    b.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    await a.push(engine)
+    assert (await b.push(engine))[0]["status"] in ("applied", "merged")
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["status"] == "submitted"
+
+
+async def test_a_submitted_record_is_locked_and_later_edits_become_conflicts(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    await created(store, a)
+    a.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    await a.push(engine)
+    await a.pull(engine)
+    a.op("inspections", RID, Kind.PATCH, {"place": "変更したい", "notes": "提出後のメモ"})
+    result = (await a.push(engine))[0]
+    assert result["status"] == "conflict"
+    conflict = store.conflicts[result["conflict_ids"][0]]
+    assert conflict.kind == "locked_record" and conflict.candidates[0]["value"] == {"place": "変更したい"}
+    await a.pull(engine)
+    row = a.rows[("inspections", RID)]
+    assert row["place"] == "1階 窓口" and [n["text"] for n in row["notes"]] == ["提出後のメモ"]
+
+
+async def test_edit_after_delete_and_delete_after_edit_both_keep_the_other_side(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"score": 5})
+    b.op("inspections", RID, Kind.DELETE)
+    await a.push(engine)
+    deleted = (await b.push(engine))[0]
+    assert deleted["status"] == "conflict"
+    assert store.conflicts[deleted["conflict_ids"][0]].kind == "delete_after_edit"
+    assert store.conflicts[deleted["conflict_ids"][0]].candidates[0]["value"] == 5
+    a.op("inspections", RID, Kind.PATCH, {"place": "消えた記録への編集"})
+    edited = (await a.push(engine))[0]
+    conflict = store.conflicts[edited["conflict_ids"][0]]
+    assert conflict.kind == "edit_after_delete"
+    assert conflict.candidates[0]["value"]["fields"] == {"place": "消えた記録への編集"}
+    assert store.records[("inspections", RID)].deleted
+
+
+async def test_resolving_a_conflict_is_itself_an_operation_and_closes_it(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    chief = Tablet("chief", actor=Actor(user="demo-chief", scopes=frozenset({"ward"})))
+    await created(store, a, b, chief)
+    a.op("inspections", RID, Kind.PATCH, {"place": "A案"})
+    b.op("inspections", RID, Kind.PATCH, {"place": "B案"})
+    await a.push(engine)
+    conflict_id = (await b.push(engine))[0]["conflict_ids"][0]
+    await chief.pull(engine)
+    chief.op(
+        "inspections",
+        RID,
+        Kind.RESOLVE,
+        {"conflict_id": conflict_id, "action": "apply", "values": {"place": "B案"}},
+    )
+    assert (await chief.push(engine))[0]["status"] == "applied"
+    conflict = store.conflicts[conflict_id]
+    assert (conflict.status, conflict.resolution, conflict.resolved_by) == (
+        "resolved",
+        "chosen",
+        "demo-chief",
+    )
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["place"] == "B案"
+    assert store.history[-1].kind == "resolve" and store.history[-1].user == "demo-chief"
+
+
+async def test_a_patch_that_saw_both_values_closes_the_conflict_as_resolved_by_edit(
+    store: MemoryStore,
+) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b)
+    a.op("inspections", RID, Kind.PATCH, {"place": "A案"})
+    b.op("inspections", RID, Kind.PATCH, {"place": "B案"})
+    await a.push(engine)
+    conflict_id = (await b.push(engine))[0]["conflict_ids"][0]
+    await a.pull(engine)
+    a.op("inspections", RID, Kind.PATCH, {"place": "A案とB案の間"})
+    await a.push(engine)
+    assert store.conflicts[conflict_id].resolution == "resolved_by_edit"
+
+
+async def test_pull_pages_scopes_and_cursor_tampering(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    for _ in range(7):
+        a.op("inspections", str(uuid.uuid4()), Kind.CREATE, {"place": "x"})
+    okuyami = Tablet("okuyami", actor=Actor(user="o", scopes=frozenset({"okuyami", "ward"})))
+    okuyami.op("cases", str(uuid.uuid4()), Kind.CREATE, {"family_name": "高津 太郎"})
+    await a.push(engine)
+    await okuyami.push(engine)
+    page = await engine.pull(a.actor, "", 3)
+    assert len(page.changes) == 3 and page.has_more
+    await a.pull(engine, limit=3)
+    assert len(a.rows) == 7 and all(k[0] == "inspections" for k in a.rows)
+    await okuyami.pull(engine, limit=2)
+    assert len(okuyami.rows) == 8
+    from sync import CursorError
+
+    with pytest.raises(CursorError):
+        await engine.pull(a.actor, page.cursor[:-2] + "xx", 3)
+
+
+async def test_a_staff_tablet_cannot_write_into_a_scope_it_does_not_hold(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("cases", str(uuid.uuid4()), Kind.CREATE, {"family_name": "高津 花子"})
+    assert (await a.push(engine))[0]["status"] == "rejected"
+
+
+async def test_purge_removes_content_and_tells_every_tablet(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    desk = Tablet("desk", actor=Actor(user="o", scopes=frozenset({"okuyami"})))
+    case = str(uuid.uuid4())
+    desk.op("cases", case, Kind.CREATE, {"family_name": "高津 一郎"})
+    await desk.push(engine)
+    await desk.pull(engine)
+    assert await engine.purge("cases", case)
+    await desk.pull(engine)
+    assert ("cases", case) not in desk.rows
+    record = store.records[("cases", case)]
+    assert record.purged and record.registers == {}
+    assert not [h for h in store.history if h.record_id == case]
+    desk.op("cases", case, Kind.PATCH, {"desk": "2"})
+    assert "purged" in (await desk.push(engine))[0]["error"]
+
+
+async def test_an_epoch_change_asks_tablets_to_start_again(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    await created(store, a)
+    engine.epoch = 2
+    page = await engine.pull(a.actor, a.cursor)
+    assert page.reset and len(page.changes) == 1
+
+
+async def test_a_clock_far_ahead_is_applied_but_flagged(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a", millis=4_000_000_000_000)
+    a.op("inspections", RID, Kind.CREATE, {"place": "x"})
+    assert (await a.push(engine))[0]["status"] == Status.APPLIED.value
+    assert "clock_suspicious" in store.history[-1].flags

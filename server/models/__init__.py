@@ -4,5 +4,31 @@ from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
 from server.models.devices import Device
 from server.models.security import LoginFailure, WebSession
+from server.models.sync import (
+    SyncChange,
+    SyncClient,
+    SyncConflict,
+    SyncCounter,
+    SyncHistory,
+    SyncRecord,
+    SyncRejected,
+    SyncResult,
+)
 
-__all__ = ["AuditEvent", "Device", "LoginFailure", "Role", "Section", "User", "WebSession"]
+__all__ = [
+    "AuditEvent",
+    "Device",
+    "LoginFailure",
+    "Role",
+    "Section",
+    "SyncChange",
+    "SyncClient",
+    "SyncConflict",
+    "SyncCounter",
+    "SyncHistory",
+    "SyncRecord",
+    "SyncRejected",
+    "SyncResult",
+    "User",
+    "WebSession",
+]

@@ -1,0 +1,124 @@
+"""The sync engine's storage: records with their field registers, the per-scope change log, results,
+conflicts, history and rejected operations. Written by ``server.sync_api.store.TortoiseStore``."""
+
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.indexes import Index
+from tortoise.models import Model
+
+
+class SyncClient(Model):
+    client_id = fields.CharField(max_length=36, primary_key=True)
+    last_seq = fields.BigIntField(default=0)
+    login = fields.CharField(max_length=64, default="", db_default="")
+
+    class Meta:
+        table = "sync_client"
+
+
+class SyncResult(Model):
+    op_id = fields.CharField(max_length=36, primary_key=True)
+    client_id = fields.CharField(max_length=36)
+    client_seq = fields.BigIntField()
+    result = fields.TextField()
+
+    class Meta:
+        table = "sync_result"
+
+
+class SyncRecord(Model):
+    key = fields.CharField(max_length=110, primary_key=True)  # "<table>:<record id>"
+    table_name = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=36)
+    scope = fields.CharField(max_length=64)
+    version = fields.IntField()
+    deleted = fields.BooleanField(default=False)
+    purged = fields.BooleanField(default=False)
+    state = fields.TextField()  # the RecordState as JSON
+
+    class Meta:
+        table = "sync_record"
+        indexes = [Index(fields=["table_name", "scope"], name="idx_sync_record_table")]
+
+
+class SyncCounter(Model):
+    scope = fields.CharField(max_length=64, primary_key=True)
+    seq = fields.BigIntField(default=0)
+
+    class Meta:
+        table = "sync_counter"
+
+
+class SyncChange(Model):
+    id = fields.BigIntField(primary_key=True)
+    scope = fields.CharField(max_length=64)
+    seq = fields.BigIntField()
+    table_name = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=36)
+    kind = fields.CharField(max_length=8)
+
+    class Meta:
+        table = "sync_change"
+        unique_together = (("scope", "seq"),)
+
+
+class SyncConflict(Model):
+    id = fields.CharField(max_length=36, primary_key=True)
+    table_name = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=36)
+    field = fields.CharField(max_length=64, null=True)
+    kind = fields.CharField(max_length=32)
+    candidates = fields.TextField()
+    base_value = fields.TextField()
+    provisional_value = fields.TextField()
+    status = fields.CharField(max_length=16, default="open")
+    opened_at = fields.CharField(max_length=40)
+    scope = fields.CharField(max_length=64, default="", db_default="")
+    resolved_at = fields.CharField(max_length=40, null=True)
+    resolved_by = fields.CharField(max_length=64, null=True)
+    resolution = fields.CharField(max_length=32, null=True)
+    resolution_op = fields.CharField(max_length=36, null=True)
+
+    class Meta:
+        table = "sync_conflict"
+        indexes = [
+            Index(fields=["table_name", "record_id", "status"], name="idx_sync_conflict_record"),
+            Index(fields=["status", "scope"], name="idx_sync_conflict_status"),
+        ]
+
+
+class SyncHistory(Model):
+    id = fields.BigIntField(primary_key=True)
+    table_name = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=36)
+    version = fields.IntField()
+    op_id = fields.CharField(max_length=36)
+    kind = fields.CharField(max_length=16)
+    login = fields.CharField(max_length=64)
+    client_id = fields.CharField(max_length=36)
+    at = fields.CharField(max_length=40)
+    changes = fields.TextField()
+    flags = fields.TextField()
+
+    class Meta:
+        table = "sync_history"
+        indexes = [Index(fields=["table_name", "record_id"], name="idx_sync_history_record")]
+
+
+class SyncRejected(Model):
+    id = fields.BigIntField(primary_key=True)
+    op_id = fields.CharField(max_length=36)
+    client_id = fields.CharField(max_length=36)
+    client_seq = fields.BigIntField()
+    login = fields.CharField(max_length=64)
+    table_name = fields.CharField(max_length=64)
+    record_id = fields.CharField(max_length=36)
+    kind = fields.CharField(max_length=16)
+    fields_json = fields.TextField()
+    reason = fields.TextField()
+    at = fields.CharField(max_length=40)
+
+    class Meta:
+        table = "sync_rejected"
+        indexes = [Index(fields=["login"], name="idx_sync_rejected_login")]

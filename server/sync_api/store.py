@@ -1,0 +1,279 @@
+"""``sync.Store`` on Tortoise ORM (SQLite or PostgreSQL).
+
+Writes of a push are buffered per transaction and flushed with ``executemany`` just before commit, so a
+batch of a hundred operations costs a handful of statements, not hundreds. Sequence numbers come from a
+per-scope counter row that the first ``next_seq`` of a transaction locks (``FOR UPDATE`` on PostgreSQL;
+SQLite runs one writer at a time) and that stays locked until commit: commit order is seq order, so a
+pull can never skip a change that committed late.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from tortoise import connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from server.models import SyncConflict
+from sync import Change, ClientState, Conflict, HistoryEntry, RecordState, RejectedOp
+
+CHUNK = 500
+UPSERT_RECORD = (
+    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
+    "version = excluded.version, deleted = excluded.deleted, purged = excluded.purged, state = excluded.state"
+)
+INSERT_CHANGE = "INSERT INTO sync_change (scope, seq, table_name, record_id, kind) VALUES (?, ?, ?, ?, ?)"
+INSERT_RESULT = "INSERT INTO sync_result (op_id, client_id, client_seq, result) VALUES (?, ?, ?, ?)"
+INSERT_HISTORY = (
+    "INSERT INTO sync_history (table_name, record_id, version, op_id, kind, login, client_id, at, "
+    "changes, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+INSERT_REJECTED = (
+    "INSERT INTO sync_rejected (op_id, client_id, client_seq, login, table_name, record_id, kind, "
+    "fields_json, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+UPSERT_CLIENT = (
+    "INSERT INTO sync_client (client_id, last_seq, login) VALUES (?, ?, ?) ON CONFLICT (client_id) "
+    "DO UPDATE SET last_seq = excluded.last_seq, login = excluded.login"
+)
+CREATE_COUNTER = "INSERT INTO sync_counter (scope, seq) VALUES (?, 0) ON CONFLICT (scope) DO NOTHING"
+READ_COUNTER = "SELECT seq FROM sync_counter WHERE scope = ?"
+WRITE_COUNTER = "UPDATE sync_counter SET seq = ? WHERE scope = ?"
+READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
+CHANGES_SINCE = (
+    "SELECT scope, seq, table_name, record_id, kind FROM sync_change "
+    "WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+PURGE_STATEMENTS = (
+    "DELETE FROM sync_history WHERE table_name = ? AND record_id = ?",
+    "DELETE FROM sync_conflict WHERE table_name = ? AND record_id = ?",
+    "DELETE FROM sync_rejected WHERE table_name = ? AND record_id = ?",
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _in_list(query: str, count: int) -> str:
+    """Expand ``IN (?)`` to ``count`` placeholders: only placeholders are formatted in, never values."""
+    return query.replace("IN (?)", f"IN ({', '.join('?' * count)})")
+
+
+def _copy(record: RecordState) -> RecordState:
+    return RecordState.from_json(json.loads(_dumps(record.to_json())))
+
+
+@dataclass
+class _Pending:
+    """What a transaction will write at commit."""
+
+    conn: BaseDBAsyncClient
+    clients: dict[str, ClientState] = field(default_factory=dict)
+    results: list[list[Any]] = field(default_factory=list)
+    records: dict[str, RecordState] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
+    changes: list[list[Any]] = field(default_factory=list)
+    history: list[list[Any]] = field(default_factory=list)
+    rejected: list[list[Any]] = field(default_factory=list)
+
+
+# Per task, so concurrent requests sharing one store never see each other's unfinished writes.
+_current: ContextVar[_Pending | None] = ContextVar("madoguchi_sync_transaction", default=None)
+
+
+class TortoiseStore:
+    def __init__(self, connection_name: str = "default") -> None:
+        self.connection_name = connection_name
+
+    def _conn(self) -> BaseDBAsyncClient:
+        pending = _current.get()
+        return pending.conn if pending else connections.get(self.connection_name)
+
+    def _postgres(self) -> bool:
+        return self._conn().capabilities.dialect == "postgres"
+
+    def _sql(self, query: str) -> str:
+        """Queries are written with ``?``; asyncpg wants ``$1, $2, …``."""
+        if not self._postgres():
+            return query
+        parts = query.split("?")
+        return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+    async def _rows(self, query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
+        return await self._conn().execute_query_dict(self._sql(query), list(values))
+
+    def _pending(self) -> _Pending:
+        pending = _current.get()
+        if pending is None:
+            raise RuntimeError("sync store writes need a transaction")
+        return pending
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        if _current.get() is not None:
+            yield
+            return
+        async with in_transaction(self.connection_name) as conn:
+            token = _current.set(_Pending(conn))
+            try:
+                yield
+                await self._flush()
+            finally:
+                _current.reset(token)
+
+    async def _flush(self) -> None:
+        pending = self._pending()
+        for scope, seq in pending.counters.items():
+            await pending.conn.execute_query(self._sql(WRITE_COUNTER), [seq, scope])
+        records = [
+            [f"{r.table}:{r.id}", r.table, r.id, r.scope, r.version, r.deleted, r.purged, _dumps(r.to_json())]
+            for r in pending.records.values()
+        ]
+        clients = [[c.client_id, c.last_seq, c.user] for c in pending.clients.values()]
+        for statement, rows in (
+            (UPSERT_RECORD, records),
+            (INSERT_CHANGE, pending.changes),
+            (INSERT_RESULT, pending.results),
+            (INSERT_HISTORY, pending.history),
+            (INSERT_REJECTED, pending.rejected),
+            (UPSERT_CLIENT, clients),
+        ):
+            if rows:
+                await pending.conn.execute_many(self._sql(statement), rows)
+
+    async def get_client(self, client_id: str) -> ClientState | None:
+        pending = _current.get()
+        if pending and client_id in pending.clients:
+            return ClientState(**asdict(pending.clients[client_id]))
+        rows = await self._rows(READ_CLIENT, [client_id])
+        return ClientState(client_id, int(rows[0]["last_seq"]), rows[0]["login"]) if rows else None
+
+    async def save_client(self, state: ClientState) -> None:
+        self._pending().clients[state.client_id] = ClientState(**asdict(state))
+
+    async def get_results(self, op_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(op_ids), CHUNK):
+            chunk = list(op_ids[start : start + CHUNK])
+            query = _in_list("SELECT op_id, result FROM sync_result WHERE op_id IN (?)", len(chunk))
+            for row in await self._rows(query, chunk):
+                found[row["op_id"]] = json.loads(row["result"])
+        return found
+
+    async def save_result(self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]) -> None:
+        self._pending().results.append([op_id, client_id, client_seq, _dumps(result)])
+
+    async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
+        found: dict[tuple[str, str], RecordState] = {}
+        pending = _current.get()
+        wanted = []
+        for table, record_id in keys:
+            buffered = pending.records.get(f"{table}:{record_id}") if pending else None
+            if buffered is not None:
+                found[(table, record_id)] = _copy(buffered)
+            else:
+                wanted.append(f"{table}:{record_id}")
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            query = _in_list("SELECT state FROM sync_record WHERE key IN (?)", len(chunk))
+            for row in await self._rows(query, chunk):
+                record = RecordState.from_json(json.loads(row["state"]))
+                found[(record.table, record.id)] = record
+        return found
+
+    async def save_record(self, record: RecordState) -> None:
+        self._pending().records[f"{record.table}:{record.id}"] = _copy(record)
+
+    async def delete_record_content(self, table: str, record_id: str) -> None:
+        conn = self._pending().conn
+        for statement in PURGE_STATEMENTS:
+            await conn.execute_query(self._sql(statement), [table, record_id])
+
+    async def next_seq(self, scope: str) -> int:
+        pending = self._pending()
+        if scope not in pending.counters:
+            await pending.conn.execute_query(self._sql(CREATE_COUNTER), [scope])
+            lock = " FOR UPDATE" if self._postgres() else ""
+            rows = await pending.conn.execute_query_dict(self._sql(READ_COUNTER + lock), [scope])
+            pending.counters[scope] = int(rows[0]["seq"])
+        pending.counters[scope] += 1
+        return pending.counters[scope]
+
+    async def log_change(self, change: Change) -> None:
+        self._pending().changes.append(
+            [change.scope, change.seq, change.table, change.record_id, change.kind]
+        )
+
+    async def changes_since(self, scope: str, after_seq: int, limit: int) -> list[Change]:
+        rows = await self._rows(CHANGES_SINCE, [scope, after_seq, limit])
+        return [Change(r["scope"], int(r["seq"]), r["table_name"], r["record_id"], r["kind"]) for r in rows]
+
+    @staticmethod
+    def conflict_of(row: SyncConflict) -> Conflict:
+        return Conflict(
+            id=row.id,
+            table=row.table_name,
+            record_id=row.record_id,
+            field=row.field,
+            kind=row.kind,
+            candidates=json.loads(row.candidates),
+            base_value=json.loads(row.base_value),
+            provisional_value=json.loads(row.provisional_value),
+            status=row.status,
+            opened_at=row.opened_at,
+            scope=row.scope,
+            resolved_at=row.resolved_at,
+            resolved_by=row.resolved_by,
+            resolution=row.resolution,
+            resolution_op=row.resolution_op,
+        )
+
+    async def open_conflicts(self, table: str, record_id: str) -> list[Conflict]:
+        query = SyncConflict.filter(table_name=table, record_id=record_id, status="open")
+        rows = await query.using_db(self._conn()).order_by("opened_at", "id")
+        return [self.conflict_of(row) for row in rows]
+
+    async def get_conflict(self, conflict_id: str) -> Conflict | None:
+        row = await SyncConflict.filter(id=conflict_id).using_db(self._conn()).first()
+        return self.conflict_of(row) if row else None
+
+    async def save_conflict(self, conflict: Conflict) -> None:
+        values = {
+            "table_name": conflict.table,
+            "record_id": conflict.record_id,
+            "field": conflict.field,
+            "kind": conflict.kind,
+            "candidates": _dumps(conflict.candidates),
+            "base_value": _dumps(conflict.base_value),
+            "provisional_value": _dumps(conflict.provisional_value),
+            "status": conflict.status,
+            "opened_at": conflict.opened_at,
+            "scope": conflict.scope,
+            "resolved_at": conflict.resolved_at,
+            "resolved_by": conflict.resolved_by,
+            "resolution": conflict.resolution,
+            "resolution_op": conflict.resolution_op,
+        }
+        conn = self._pending().conn
+        if not await SyncConflict.filter(id=conflict.id).using_db(conn).update(**values):
+            await SyncConflict.create(id=conflict.id, using_db=conn, **values)
+
+    async def save_history(self, entry: HistoryEntry) -> None:
+        self._pending().history.append([
+            entry.table, entry.record_id, entry.version, entry.op_id, entry.kind, entry.user, entry.client_id,
+            entry.at, _dumps(entry.changes), _dumps(entry.flags),
+        ])  # fmt: skip
+
+    async def save_rejected(self, rejected: RejectedOp) -> None:
+        self._pending().rejected.append([
+            rejected.op_id, rejected.client_id, rejected.client_seq, rejected.user, rejected.table,
+            rejected.record_id, rejected.kind, _dumps(rejected.fields), rejected.reason, rejected.at,
+        ])  # fmt: skip

@@ -25,6 +25,8 @@ from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
+from server.sync_api import routes as sync_routes
+from server.sync_api.service import SyncService
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
 
 FEATURE_ROUTES = [
@@ -33,6 +35,7 @@ FEATURE_ROUTES = [
     *admin_routes.routes,
     *device_routes.routes,
     *pwa.routes,
+    *sync_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024
@@ -41,7 +44,12 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for these settings; nothing here reads the environment."""
     asset_version = release_fingerprint(settings.release)
-    state = AppState(settings=settings, catalogs=Catalogs(), asset_version=asset_version)
+    state = AppState(
+        settings=settings,
+        catalogs=Catalogs(),
+        asset_version=asset_version,
+        sync=SyncService(settings.secret_key),
+    )
     environment = build_environment(asset_version)
 
     @asynccontextmanager

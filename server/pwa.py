@@ -27,6 +27,7 @@ SHELL_ASSETS = (
     "js/sync-triggers.js",
     "js/status-bar.js",
     "js/logout.js",
+    "js/offline-forms.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from server.config import Settings
 from server.i18n import Catalogs
+from server.sync_api.service import SyncService
 
 
 @dataclass(frozen=True)
@@ -13,3 +14,4 @@ class AppState:
     settings: Settings
     catalogs: Catalogs
     asset_version: str
+    sync: SyncService

@@ -5,6 +5,7 @@ from server.models.audit import AuditEvent
 from server.models.devices import Device
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
+    SectionGoal,
     SyncChange,
     SyncClient,
     SyncConflict,
@@ -21,6 +22,7 @@ __all__ = [
     "LoginFailure",
     "Role",
     "Section",
+    "SectionGoal",
     "SyncChange",
     "SyncClient",
     "SyncConflict",

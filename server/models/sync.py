@@ -122,3 +122,22 @@ class SyncRejected(Model):
     class Meta:
         table = "sync_rejected"
         indexes = [Index(fields=["login"], name="idx_sync_rejected_login")]
+
+
+class SectionGoal(Model):
+    """課のサービス向上目標, as list pages read it: kept in step with the synced record on every change."""
+
+    id = fields.UUIDField(primary_key=True)
+    section_id = fields.IntField(null=True)
+    fiscal_year = fields.IntField(null=True)
+    title = fields.CharField(max_length=200, default="", db_default="")
+    indicator = fields.CharField(max_length=200, default="", db_default="")
+    target = fields.CharField(max_length=200, default="", db_default="")
+    progress = fields.TextField(default="")
+    deleted = fields.BooleanField(default=False, db_default=False)
+    contested = fields.BooleanField(default=False, db_default=False)
+    version = fields.IntField(default=0, db_default=0)
+
+    class Meta:
+        table = "section_goal"
+        indexes = [Index(fields=["section_id", "fiscal_year"], name="idx_section_goal_section")]

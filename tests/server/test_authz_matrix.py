@@ -65,7 +65,7 @@ async def test_each_role_reaches_exactly_its_routes(
         if path in {"/logout", "/login"} and method == "POST":
             continue  # would end or restart this client's session mid-matrix; covered in test_auth
         response = await client.request(
-            method, path, data={"_csrf_token": token}, headers={"x-csrftoken": token}
+            method, path, data={"_csrf_token": token}, headers={"x-csrftoken": token, "x-madoguchi-sync": "1"}
         )
         allowed = bool(opt.get("public")) or (who is not None and who in opt["roles"])
         where = f"{who} {method} {path} -> {response.status_code}"
@@ -73,6 +73,8 @@ async def test_each_role_reaches_exactly_its_routes(
             assert response.status_code not in {401, 403}, where
             assert not response.headers.get("location", "").startswith("/login?next="), where
             assert response.status_code < 500, where
+        elif who is None and path.startswith("/api/"):
+            assert response.status_code == 401 and response.json()["status"] == 401, where
         elif who is None:
             assert response.status_code == 302 and response.headers["location"].startswith("/login?next="), (
                 where

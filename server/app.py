@@ -18,13 +18,16 @@ from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
 from server.config import Settings
+from server.conflicts import routes as conflict_routes
 from server.db import connected
 from server.devices import routes as device_routes
 from server.errors import handle_exception
+from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
+from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
@@ -36,6 +39,9 @@ FEATURE_ROUTES = [
     *device_routes.routes,
     *pwa.routes,
     *sync_routes.routes,
+    *sync_pages.routes,
+    *goal_routes.routes,
+    *conflict_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

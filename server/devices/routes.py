@@ -32,8 +32,13 @@ async def revoke_device(request: Request[Any, Any, Any], client_id: FromPath[uui
     device = await service.revoke(client_id, request.scope["state"]["user"])
     if device is None:
         raise NotFoundException()
-    await record(request, "device_revoked", target_type="device", target_id=str(client_id),
-                 detail={"owner": device.user_id})  # fmt: skip
+    await record(
+        request,
+        "device_revoked",
+        target_type="device",
+        target_id=str(client_id),
+        detail={"owner": device.user_id},
+    )
     return Redirect("/admin/devices")
 
 

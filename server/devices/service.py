@@ -29,8 +29,9 @@ async def register(
     """Bind a client id to this person. A client id already bound to someone else is refused, never moved."""
     device = await Device.get_or_none(client_id=client_id)
     if device is None:
-        device = await Device.create(client_id=client_id, user=user, label=label[:100],
-                                     user_agent=user_agent[:300], last_seen_at=now())  # fmt: skip
+        device = await Device.create(
+            client_id=client_id, user=user, label=label[:100], user_agent=user_agent[:300], last_seen_at=now()
+        )
         return Registration(device=device, created=True)
     if device.user_id != user.id:
         raise DeviceRefused("other_user")

@@ -18,6 +18,24 @@ class WorkCard:
 
 CARDS = (
     WorkCard(
+        N_("Section service goals"),
+        N_("This fiscal year's goals of your section and their progress. Works offline."),
+        "/goals",
+        frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
+        N_("Conflicts to decide"),
+        N_("Values entered on different tablets that need a decision."),
+        "/conflicts",
+        frozenset({Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
+        N_("Sync status"),
+        N_("Changes the server did not accept, and your devices."),
+        "/sync",
+        frozenset(Role),
+    ),
+    WorkCard(
         N_("Users"),
         N_("Add staff accounts, set roles and sections, reset passwords."),
         "/admin/users",

@@ -63,8 +63,9 @@ async def register_client(request: Request[Any, Any, Any]) -> dict[str, Any]:
         raise PayloadError(errors)
     user = _user(request)
     try:
-        registration = await devices.register(user, client_id, label=label,
-                                              user_agent=request.headers.get("user-agent", ""))  # fmt: skip
+        registration = await devices.register(
+            user, client_id, label=label, user_agent=request.headers.get("user-agent", "")
+        )
     except devices.DeviceRefused as refused:
         raise PermissionDeniedException(f"device refused: {refused.reason}") from None
     registration.device.unsent_reported = unsent

@@ -23,8 +23,14 @@ class SyncService:
         self.secret = f"sync-cursor:{secret_key}".encode()
 
     def engine_for(self, user: User) -> Engine:
-        return Engine(self.store, self.registry, secret=self.secret, epoch=EPOCH,
-                      authorize=make_authorize({user.login: user}), on_change=project)  # fmt: skip
+        return Engine(
+            self.store,
+            self.registry,
+            secret=self.secret,
+            epoch=EPOCH,
+            authorize=make_authorize({user.login: user}),
+            on_change=project,
+        )
 
     async def push(self, user: User, request: PushRequest) -> PushResponse:
         return await self.engine_for(user).push(actor_for(user), request)
@@ -36,14 +42,29 @@ class SyncService:
         client = await SyncClient.get_or_none(client_id=client_id)
         return int(client.last_seq) if client else 0
 
-    async def web_write(self, user: User, table: str, record_id: str, kind: Kind, fields: dict[str, Any],
-                        base_version: int | None) -> dict[str, Any]:  # fmt: skip
+    async def web_write(
+        self,
+        user: User,
+        table: str,
+        record_id: str,
+        kind: Kind,
+        fields: dict[str, Any],
+        base_version: int | None,
+    ) -> dict[str, Any]:
         """A change made in the browser (a manager resolving a conflict) goes through the same pipeline
         as a tablet's: it is an operation of the person's own browser client, merged and audited alike."""
         client_id = str(uuid.uuid5(_WEB_CLIENTS, f"web:{user.id}"))
         seq = await self.last_seq(client_id) + 1
         millis = int(now().timestamp() * 1000)
-        op = Op(op_id=str(uuid.uuid4()), client_seq=seq, hlc=format_stamp(millis, 0, client_id), table=table,
-                record_id=record_id, kind=kind, base_version=base_version, fields=fields)  # fmt: skip
+        op = Op(
+            op_id=str(uuid.uuid4()),
+            client_seq=seq,
+            hlc=format_stamp(millis, 0, client_id),
+            table=table,
+            record_id=record_id,
+            kind=kind,
+            base_version=base_version,
+            fields=fields,
+        )
         response = await self.push(user, PushRequest(client_id=client_id, ops=[op]))
         return response.results[0]

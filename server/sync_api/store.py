@@ -267,13 +267,33 @@ class TortoiseStore:
             await SyncConflict.create(id=conflict.id, using_db=conn, **values)
 
     async def save_history(self, entry: HistoryEntry) -> None:
-        self._pending().history.append([
-            entry.table, entry.record_id, entry.version, entry.op_id, entry.kind, entry.user, entry.client_id,
-            entry.at, _dumps(entry.changes), _dumps(entry.flags),
-        ])  # fmt: skip
+        self._pending().history.append(
+            [
+                entry.table,
+                entry.record_id,
+                entry.version,
+                entry.op_id,
+                entry.kind,
+                entry.user,
+                entry.client_id,
+                entry.at,
+                _dumps(entry.changes),
+                _dumps(entry.flags),
+            ]
+        )
 
     async def save_rejected(self, rejected: RejectedOp) -> None:
-        self._pending().rejected.append([
-            rejected.op_id, rejected.client_id, rejected.client_seq, rejected.user, rejected.table,
-            rejected.record_id, rejected.kind, _dumps(rejected.fields), rejected.reason, rejected.at,
-        ])  # fmt: skip
+        self._pending().rejected.append(
+            [
+                rejected.op_id,
+                rejected.client_id,
+                rejected.client_seq,
+                rejected.user,
+                rejected.table,
+                rejected.record_id,
+                rejected.kind,
+                _dumps(rejected.fields),
+                rejected.reason,
+                rejected.at,
+            ]
+        )

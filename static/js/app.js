@@ -1,5 +1,6 @@
 /** Page start-up: service worker, status bar, the sign-out guard. Pages work without any of it. */
 import { guardLogout } from "./logout.js";
+import { startOfflineForms } from "./offline-forms.js";
 import { startStatusBar } from "./status-bar.js";
 import { startServiceWorker } from "./sw-bridge.js";
 import { startSync } from "./sync-triggers.js";
@@ -10,6 +11,7 @@ const userKey = body.dataset.userKey || "";
 startStatusBar(userKey);
 guardLogout(userKey);
 startSync(userKey);
+startOfflineForms(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

@@ -1,0 +1,137 @@
+"""The conflict inbox: where 課長 and 管理者 decide between values entered on different tablets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from server.audit import record
+from server.auth.guards import SUPERVISORS
+from server.conflicts import service
+from server.form_body import FormBody
+from server.i18n import N_
+from server.models import User
+from server.rendering import render
+from server.state import AppState
+
+LABELS = {"tables": service.TABLE_LABELS, "fields": service.FIELD_LABELS, "kinds": service.KIND_LABELS}
+
+
+def _user(request: Request[Any, Any, Any]) -> User:
+    user: User = request.scope["state"]["user"]
+    return user
+
+
+@get("/conflicts", opt=SUPERVISORS)
+async def inbox(request: Request[Any, Any, Any]) -> Template:
+    """Open conflicts, oldest first."""
+    conflicts = await service.open_conflicts(_user(request))
+    return render(
+        request,
+        "conflicts/index.html",
+        {"conflicts": conflicts, "labels": LABELS, "display": service.display},
+        fragment="conflicts/_rows.html",
+    )
+
+
+@get("/conflicts/{conflict_id:str}", opt=SUPERVISORS)
+async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) -> Template:
+    """One conflict: the value before, each value entered with who, device and time, and the choices."""
+    conflict = await service.conflict_for(_user(request), conflict_id)
+    if conflict is None:
+        raise NotFoundException()
+    candidates = await service.candidates_of(conflict)
+    await record(
+        request,
+        "conflict_viewed",
+        target_type=conflict.table,
+        target_id=conflict.record_id,
+        detail={"conflict": conflict.id},
+    )
+    return render(
+        request,
+        "conflicts/detail.html",
+        {
+            "conflict": conflict,
+            "candidates": candidates,
+            "labels": LABELS,
+            "display": service.display,
+            "error": None,
+        },
+    )
+
+
+@post("/conflicts/{conflict_id:str}", opt=SUPERVISORS)
+async def decide(
+    request: Request[Any, Any, Any], conflict_id: FromPath[str], data: FormBody
+) -> Template | Redirect:
+    """Keep one value, enter a new one, or accept the provisional value."""
+    user = _user(request)
+    conflict = await service.conflict_for(user, conflict_id)
+    if conflict is None:
+        raise NotFoundException()
+    if conflict.status != "open":
+        return Redirect("/conflicts")
+    choice = data.get("choice", "")
+    action, values = "dismiss", {}
+    if conflict.field and choice.startswith("keep:") and choice[5:].isdigit():
+        index = int(choice[5:])
+        if index < len(conflict.candidates):
+            action, values = "apply", {conflict.field: conflict.candidates[index]["value"]}
+    elif conflict.field and choice == "edit":
+        typed = data.get("value", "").strip()
+        if not typed:
+            candidates = await service.candidates_of(conflict)
+            context = {
+                "conflict": conflict,
+                "candidates": candidates,
+                "labels": LABELS,
+                "display": service.display,
+                "error": N_("Enter the value to keep."),
+            }
+            return render(request, "conflicts/detail.html", context, status_code=422)
+        action, values = "apply", {conflict.field: typed}
+    elif not conflict.field and choice == "apply":
+        merged: dict[str, Any] = {}
+        for candidate in conflict.candidates:
+            value = candidate.get("value")
+            if isinstance(value, dict):
+                merged.update(value.get("fields", value))
+        action, values = "apply", merged
+    state: AppState = request.app.state.madoguchi
+    result = await service.resolve(state, user, conflict, action, values)
+    await record(
+        request,
+        "conflict_resolved",
+        target_type=conflict.table,
+        target_id=conflict.record_id,
+        detail={"conflict": conflict.id, "action": action, "status": result["status"]},
+    )
+    return Redirect("/conflicts")
+
+
+@post("/conflicts/accept", opt=SUPERVISORS)
+async def accept_many(request: Request[Any, Any, Any]) -> Redirect:
+    """Accept the provisional value of every ticked conflict."""
+    user = _user(request)
+    state: AppState = request.app.state.madoguchi
+    form = await request.form()
+    for conflict_id in form.getall("conflict_id", []):
+        conflict = await service.conflict_for(user, str(conflict_id))
+        if conflict is not None and conflict.status == "open":
+            await service.resolve(state, user, conflict, "dismiss", {})
+            await record(
+                request,
+                "conflict_resolved",
+                target_type=conflict.table,
+                target_id=conflict.record_id,
+                detail={"conflict": conflict.id, "action": "accept_provisional"},
+            )
+    return Redirect("/conflicts")
+
+
+routes = [inbox, accept_many, detail, decide]

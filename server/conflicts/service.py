@@ -1,0 +1,101 @@
+"""Reading the conflict inbox and turning a manager's decision into a resolve operation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from server.i18n import N_
+from server.models import Device, Role, SyncConflict, User
+from server.state import AppState
+from server.sync_api.registry import OKUYAMI, WARD
+from server.sync_api.store import TortoiseStore
+from sync import Conflict, Kind
+
+TABLE_LABELS = {"section_goals": N_("Section service goal")}
+FIELD_LABELS = {
+    "title": N_("Goal"),
+    "indicator": N_("Indicator"),
+    "target": N_("Target value"),
+    "progress": N_("Progress"),
+    "section_id": N_("Section"),
+    "fiscal_year": N_("Fiscal year"),
+}
+KIND_LABELS = {
+    "concurrent_edit": N_("Changed on two devices at once"),
+    "edit_after_delete": N_("Changed after it was deleted"),
+    "delete_after_edit": N_("Deleted while someone was changing it"),
+    "invalid_transition": N_("A step the workflow does not allow"),
+    "locked_record": N_("Changed after it was signed off"),
+}
+
+
+def scopes_for(user: User) -> list[str]:
+    return [WARD, OKUYAMI] if user.role is Role.MANAGER else [WARD]
+
+
+@dataclass
+class Candidate:
+    index: int
+    value: Any
+    who: str
+    device: str
+    when: str
+
+
+async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
+    rows = (
+        await SyncConflict.filter(status="open", scope__in=scopes_for(user))
+        .order_by("opened_at")
+        .limit(limit)
+    )
+    return [TortoiseStore.conflict_of(row) for row in rows]
+
+
+async def conflict_for(user: User, conflict_id: str) -> Conflict | None:
+    row = await SyncConflict.filter(id=conflict_id, scope__in=scopes_for(user)).first()
+    return TortoiseStore.conflict_of(row) if row else None
+
+
+async def candidates_of(conflict: Conflict) -> list[Candidate]:
+    """Each value with who wrote it, on which device and when, so the decision can be made on facts."""
+    logins = {c.get("user") for c in conflict.candidates}
+    people = {u.login: u.display_name for u in await User.filter(login__in=[x for x in logins if x])}
+    devices = {
+        str(d.client_id): d.label or str(d.client_id)[:8]
+        for d in await Device.filter(
+            client_id__in=[c["client_id"] for c in conflict.candidates if c.get("client_id")]
+        )
+    }
+    return [
+        Candidate(
+            index=i,
+            value=c.get("value"),
+            who=people.get(c.get("user", ""), c.get("user", "")),
+            device=devices.get(c.get("client_id", ""), N_("browser")),
+            when=c.get("at", ""),
+        )
+        for i, c in enumerate(conflict.candidates)
+    ]
+
+
+def display(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+async def resolve(
+    state: AppState, user: User, conflict: Conflict, action: str, values: dict[str, Any]
+) -> dict[str, Any]:
+    """A decision is an operation like a tablet's: merged, kept in the history, synced to every tablet."""
+    record = (await state.sync.store.get_records([(conflict.table, conflict.record_id)]))[
+        (conflict.table, conflict.record_id)
+    ]
+    fields = {"conflict_id": conflict.id, "action": action, "values": values}
+    return await state.sync.web_write(
+        user, conflict.table, conflict.record_id, Kind.RESOLVE, fields, record.version
+    )

@@ -53,8 +53,8 @@ async def test_offline_edits_on_two_tablets_merge_and_the_clash_goes_to_the_inbo
         await expect(b.locator("#status-bar")).to_contain_text("未送信の変更: 1件")
 
         # Both tablets close the page and open it again, still offline: what was typed is still there.
-        for context, old in ((context_a, a), (context_b, b)):
-            await old.close()
+        await a.close()
+        await b.close()
         a, b = await context_a.new_page(), await context_b.new_page()
         for page in (a, b):
             await page.goto(goal_url)

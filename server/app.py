@@ -27,6 +27,7 @@ from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
+from server.sync_api import files as sync_files
 from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
@@ -40,6 +41,7 @@ FEATURE_ROUTES = [
     *pwa.routes,
     *sync_routes.routes,
     *sync_pages.routes,
+    *sync_files.routes,
     *goal_routes.routes,
     *conflict_routes.routes,
 ]
@@ -54,7 +56,7 @@ def create_app(settings: Settings) -> Litestar:
         settings=settings,
         catalogs=Catalogs(),
         asset_version=asset_version,
-        sync=SyncService(settings.secret_key),
+        sync=SyncService(settings.secret_key, settings.data_dir),
     )
     environment = build_environment(asset_version)
 

@@ -3,6 +3,7 @@
 Pure Python: no web framework, no ORM. The server supplies a ``Store`` and the table specs.
 """
 
+from sync.blobs import FileBlobStore, missing
 from sync.cursor import Cursor
 from sync.engine import Actor, Authorize, Engine, PullItem, PullPage, PushResponse, allow_all
 from sync.errors import BlobError, CursorError, GapError, SyncError, ValidationError
@@ -29,6 +30,7 @@ __all__ = [
     "Entry",
     "FieldSpec",
     "FieldType",
+    "FileBlobStore",
     "GapError",
     "HistoryEntry",
     "InjectedFailure",
@@ -54,6 +56,7 @@ __all__ = [
     "Workflow",
     "allow_all",
     "format_stamp",
+    "missing",
     "parse_push",
     "parse_stamp",
     "provisional",

@@ -28,6 +28,7 @@ class FieldType(StrEnum):
     BOOL = "bool"
     DATE = "date"  # ISO yyyy-mm-dd
     JSON = "json"  # any JSON value (a drawn signature, a structured answer)
+    FILE = "file"  # the SHA-256 of a file uploaded separately (a photo)
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
 from typing import Any
 
-from server.models import SyncClient, User
+from server.models import SyncClient, SyncRecord, User
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
-from sync import Engine, Kind, Op, PushRequest, PushResponse, format_stamp
+from sync import Engine, FieldType, FileBlobStore, Kind, Op, Policy, PushRequest, PushResponse, format_stamp
+from sync import missing as missing_blobs
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
 EPOCH = 1
@@ -17,8 +20,9 @@ _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
 
 
 class SyncService:
-    def __init__(self, secret_key: str) -> None:
+    def __init__(self, secret_key: str, data_dir: Path) -> None:
         self.store = TortoiseStore()
+        self.blobs = FileBlobStore(data_dir / "files")
         self.registry = registry()
         self.secret = f"sync-cursor:{secret_key}".encode()
 
@@ -37,6 +41,23 @@ class SyncService:
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
         return await self.engine_for(user).pull(actor_for(user), cursor, limit)
+
+    async def missing_files(self) -> list[str]:
+        """Files that records refer to but whose bytes have not been uploaded yet."""
+        references: list[str] = []
+        for name in self.registry.names():
+            spec = self.registry.get(name)
+            file_fields = [f for f, s in spec.fields.items() if s.type is FieldType.FILE] if spec else []
+            if not file_fields:
+                continue
+            for row in await SyncRecord.filter(table_name=name, deleted=False).values_list(
+                "state", flat=True
+            ):
+                state = json.loads(str(row))
+                for field_name in file_fields:
+                    group = "sets" if spec and spec.fields[field_name].policy is Policy.SET else "registers"
+                    references += [str(e["value"]) for e in state[group].get(field_name, []) if e["value"]]
+        return missing_blobs(references, self.blobs)
 
     async def last_seq(self, client_id: str) -> int:
         client = await SyncClient.get_or_none(client_id=client_id)

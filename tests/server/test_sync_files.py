@@ -7,8 +7,9 @@ import uuid
 
 from litestar import Litestar
 
+from server.models import User
 from server.state import AppState
-from sync import FieldSpec, FieldType, Kind, Policy, Registry, TableSpec
+from sync import FieldSpec, FieldType, Kind, Policy, Registry, TableSpec, allow_all
 from tests.server.conftest import LoginAs
 from tests.sync.harness import Tablet
 
@@ -64,16 +65,10 @@ async def test_the_server_lists_referenced_photos_that_have_not_arrived(
     tablet.op(
         "findings", str(uuid.uuid4()), Kind.CREATE, {"photos": [SHA, other], "note": "手すりのぐらつき"}
     )
-    engine = state.sync.engine_for(
-        await __import__("server.models", fromlist=["User"]).User.get(login="demo-manager")
-    )
-    engine.authorize = lambda *_: _allow()
+    engine = state.sync.engine_for(await User.get(login="demo-manager"))
+    engine.authorize = allow_all
     await tablet.push(engine)
     assert await state.sync.missing_files() == sorted([SHA, other])
     client = await login_as("demo-staff")
     await client.put(f"/api/sync/v1/blobs/{SHA}", content=PHOTO, headers=SYNC)
     assert await state.sync.missing_files() == [other]
-
-
-async def _allow() -> None:
-    return None

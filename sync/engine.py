@@ -139,7 +139,9 @@ class Engine:
             if refusal:
                 raise Rejection(refusal)
             before_scope = record.scope if record else None
-            open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if record else []
+            # Only a resolution or a field already in dispute needs the open conflicts of the record.
+            disputed = record is not None and (op.kind is Kind.RESOLVE or bool(record.contested_fields()))
+            open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
             ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
             outcome = apply(op, record, spec, ctx, open_conflicts)
             if op.kind is Kind.CREATE and outcome.record.scope not in actor.scopes:

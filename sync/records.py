@@ -7,7 +7,7 @@ without seeing each other's write. Nothing is thrown away until a write that saw
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from sync.spec import Policy, TableSpec
@@ -70,7 +70,24 @@ class RecordState:
         return sorted(name for name, register in self.registers.items() if len(register) > 1)
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        # Written out by hand: dataclasses.asdict deep-copies every entry and dominated push time.
+        def entries(group: dict[str, list[Entry]]) -> dict[str, list[dict[str, Any]]]:
+            return {name: [vars(e) for e in items] for name, items in group.items()}
+
+        return {
+            "table": self.table,
+            "id": self.id,
+            "scope": self.scope,
+            "version": self.version,
+            "deleted": self.deleted,
+            "purged": self.purged,
+            "registers": entries(self.registers),
+            "sets": entries(self.sets),
+            "notes": entries(self.notes),
+            "previous": {name: vars(e) for name, e in self.previous.items()},
+            "created_by": self.created_by,
+            "updated_at": self.updated_at,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RecordState:

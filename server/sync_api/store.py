@@ -190,7 +190,8 @@ class TortoiseStore:
         return found
 
     async def save_record(self, record: RecordState) -> None:
-        self._pending().records[f"{record.table}:{record.id}"] = _copy(record)
+        # Kept by reference: it is serialised once, at commit, in its final state for this transaction.
+        self._pending().records[f"{record.table}:{record.id}"] = record
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         conn = self._pending().conn

@@ -23,7 +23,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from sync import InjectedFailure, Kind, MemoryStore, Policy
 from tests.sync.harness import INSPECTIONS, Tablet, new_engine
 
-CI_SCALE = 3 if os.environ.get("CI") else 1
+CI_SCALE = 5 if os.environ.get("CI") else 1
 RECORDS = ["00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"]
 SCALAR = ["place", "score", "opened_tab"]
 VALUES = {"place": ["1階", "2階", "3階", "地下"], "score": [1, 2, 3], "opened_tab": ["a", "b"]}
@@ -218,7 +218,7 @@ Network.TestCase.settings = settings(
 test_faulty_network = Network.TestCase
 
 
-@settings(max_examples=300 * CI_SCALE, deadline=None, derandomize=True)
+@settings(max_examples=600 * CI_SCALE, deadline=None, derandomize=True)
 @given(
     edits=st.lists(
         st.tuples(

@@ -131,7 +131,7 @@ async def run_backend(name: str, url: str, records: int) -> dict[str, Any]:
         store = TortoiseStore()
         engine = Engine(store, Registry([ITEMS]), secret=b"bench")
         batches = []
-        for t in range(TABLETS):
+        for _tablet in range(TABLETS):
             client_id = str(uuid.uuid4())
             ops = tablet_ops(client_id, 1, OPS_PER_TABLET, OPS_PER_TABLET // 2)
             batches += [(client_id, ops[i : i + BATCH]) for i in range(0, len(ops), BATCH)]
@@ -197,10 +197,9 @@ async def main() -> None:
         f"{'pull rec/s':>10} {'driver row/s':>13} {'ratio':>6}  records"
     )
     for r in results:
-        print(
-            f"{r['backend']:<11} {r['push_ops_s']:>10.0f} {r['push_driver_rows_s']:>13.0f} {r['push_ratio']:>6.2f}   "
-            f"{r['pull_records_s']:>10.0f} {r['pull_driver_rows_s']:>13.0f} {r['pull_ratio']:>6.2f}  {r['pulled']}"
-        )
+        push = f"{r['push_ops_s']:>10.0f} {r['push_driver_rows_s']:>13.0f} {r['push_ratio']:>6.2f}"
+        pull = f"{r['pull_records_s']:>10.0f} {r['pull_driver_rows_s']:>13.0f} {r['pull_ratio']:>6.2f}"
+        print(f"{r['backend']:<11} {push}   {pull}  {r['pulled']}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process (server side of both runs): {peak:.0f} MiB")
 

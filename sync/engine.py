@@ -139,12 +139,14 @@ class Engine:
             if refusal:
                 raise Rejection(refusal)
             before_scope = record.scope if record else None
-            # Only a resolution or a field already in dispute needs the open conflicts of the record.
-            disputed = record is not None and (op.kind is Kind.RESOLVE or bool(record.contested_fields()))
+            # Open conflicts are read only when the record may have some: its last settle said so, or
+            # this is a resolution (which names one).
+            disputed = record is not None and (op.kind is Kind.RESOLVE or record.disputes != [])
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
             ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
             outcome = apply(op, record, spec, ctx, open_conflicts)
-            if op.kind is Kind.CREATE and outcome.record.scope not in actor.scopes:
+            outcome.record.scope = spec.scope_of(outcome.record.values(spec))
+            if outcome.record.scope not in actor.scopes:
                 raise Rejection("this record would be outside what you may change")
         except Rejection as exc:
             await self.store.save_rejected(
@@ -178,7 +180,7 @@ class Engine:
             **base,
             "status": outcome.status.value,
             "record_version": outcome.record.version,
-            "conflict_ids": sorted(c.id for c in outcome.conflicts),
+            "conflict_ids": outcome.involved,
             "error": None,
         }
 
@@ -193,22 +195,9 @@ class Engine:
         flags: list[str],
     ) -> None:
         record = outcome.record
-        spec = self.registry.get(record.table)
-        assert spec is not None
-        if op.kind is not Kind.CREATE:
-            record.version += 1
-            record.scope = spec.scope_of(record.values(spec))
-        record.updated_at = at
-        for conflict in outcome.conflicts:
+        for conflict in [*outcome.conflicts, *outcome.closed]:
             conflict.scope = record.scope
             await self.store.save_conflict(conflict)
-        for conflict_id, resolution in outcome.closed:
-            closed = await self.store.get_conflict(conflict_id)
-            if closed is not None and closed.status == "open":
-                closed.status = "dismissed" if resolution == "dismissed" else "resolved"
-                closed.resolution, closed.resolved_by, closed.resolved_at = resolution, actor.user, at
-                closed.resolution_op = op.op_id
-                await self.store.save_conflict(closed)
         if before_scope is not None and before_scope != record.scope:
             seq = await self.store.next_seq(before_scope)
             await self.store.log_change(Change(before_scope, seq, record.table, record.id, "evict"))

@@ -2,23 +2,35 @@
 
 Causality: a write replaces the entries of a field it had *seen* — those written at or before its base
 version, and its own client's earlier writes (a client always sees its own past). Whatever it had not
-seen is concurrent and is kept. Every decision below depends only on the set of entries, never on the
-order in which operations arrived, so tablets converge whatever the network did.
+seen is concurrent and is kept. Every decision below depends only on the set of entries and these
+relations, never on the order in which operations arrived, so servers and tablets converge whatever the
+network did. The few places that need an older view (the status a late writer saw, the values a
+sign-off saw) read the record's ``trails``, which keep every write of those fields.
 """
 
 from __future__ import annotations
 
-import uuid
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sync.conflicts import (
+    CONCURRENT_EDIT,
+    DELETE_AFTER_EDIT,
+    EDIT_AFTER_DELETE,
+    INVALID_TRANSITION,
+    LOCKED_RECORD,
+    candidate,
+    conflict_id,
+    reconcile,
+)
 from sync.protocol import Kind, Op, Status
-from sync.records import Entry, RecordState, canonical, provisional
+from sync.records import Entry, RecordState, canonical, furthest, maximal, provisional, saw
 from sync.spec import FieldSpec, FieldType, Policy, TableSpec
 from sync.store import Conflict
 
-_NS = uuid.UUID("6f1c3a52-8d7e-4b1a-9c55-2e3f4a5b6c7d")
+_REGISTER = frozenset({Policy.REVIEW, Policy.LWW, Policy.STATE})
 
 
 class Rejection(Exception):
@@ -38,14 +50,10 @@ class Outcome:
     record: RecordState
     changed: bool = False
     conflicts: list[Conflict] = field(default_factory=list)  # opened or updated
-    closed: list[tuple[str, str]] = field(default_factory=list)  # (conflict id, resolution)
+    closed: list[Conflict] = field(default_factory=list)  # closed by this operation
     changes: dict[str, Any] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
-
-
-def conflict_id(table: str, record_id: str, field_name: str | None, kind: str, op_id: str = "") -> str:
-    """Deterministic ids: replaying the same operations opens the same conflicts, never duplicates."""
-    return str(uuid.uuid5(_NS, f"{table}|{record_id}|{field_name or ''}|{kind}|{op_id}"))
+    involved: list[str] = field(default_factory=list)  # ids of open conflicts this operation is part of
 
 
 def check_value(name: str, spec: FieldSpec, value: Any) -> None:
@@ -60,53 +68,42 @@ def check_value(name: str, spec: FieldSpec, value: Any) -> None:
         FieldType.BOOL: isinstance(value, bool),
         FieldType.DATE: isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-",
         FieldType.JSON: True,
-        FieldType.FILE: isinstance(value, str)
-        and len(value) == 64
-        and all(c in "0123456789abcdef" for c in value),
     }[spec.type]
     if not ok:
         too_long = spec.type is FieldType.TEXT and isinstance(value, str) and len(value) > spec.max_length
         raise Rejection(f"{name} is too long" if too_long else f"{name} must be {spec.type.value}")
 
 
-def _entry(op: Op, ctx: WriteContext, value: Any, version: int) -> Entry:
-    return Entry(
-        value=value,
-        version=version,
-        client_id=ctx.client_id,
-        client_seq=op.client_seq,
-        hlc=op.hlc,
-        op_id=op.op_id,
-        user=ctx.user,
-        at=ctx.at,
-    )
+def states_of(spec: TableSpec) -> frozenset[str]:
+    """Every state the workflow declares."""
+    if spec.workflow is None:
+        return frozenset()
+    wf = spec.workflow
+    found = {wf.initial, *wf.rank, *wf.transitions}
+    for targets in wf.transitions.values():
+        found.update(targets)
+    return frozenset(found)
 
 
-def _seen(entry: Entry, op: Op, ctx: WriteContext) -> bool:
-    base = op.base_version or 0
-    return entry.version <= base or entry.client_id == ctx.client_id
+def trailed(spec: TableSpec) -> frozenset[str]:
+    """Fields whose every write is kept: the workflow field and what a sign-off protects."""
+    names: set[str] = set()
+    if spec.workflow is not None:
+        names.add(spec.workflow.field)
+    if spec.sign_off is not None:
+        names.add(spec.sign_off.field)
+        names.update(spec.sign_off.protected)
+    return frozenset(n for n in names if n in spec.fields and spec.fields[n].policy in _REGISTER)
 
 
-def _candidate(entry: Entry) -> dict[str, Any]:
-    return {
-        "value": entry.value,
-        "user": entry.user,
-        "client_id": entry.client_id,
-        "hlc": entry.hlc,
-        "op_id": entry.op_id,
-        "at": entry.at,
-        "version": entry.version,
-    }
-
-
-def _validate_fields(op: Op, spec: TableSpec, allowed: set[Policy] | None) -> None:
-    for name, value in op.fields.items():
+def _validate_fields(op: Op, spec: TableSpec, fields: Mapping[str, Any], allowed: set[Policy] | None) -> None:
+    for name, value in fields.items():
         field_spec = spec.fields.get(name)
         if field_spec is None:
             raise Rejection(f"unknown field {name}")
         if allowed is not None and field_spec.policy not in allowed:
             raise Rejection(f"{name} cannot be changed by a {op.kind.value} operation")
-        if field_spec.policy in (Policy.SET,):
+        if field_spec.policy is Policy.SET:
             if not isinstance(value, list):
                 raise Rejection(f"{name} takes a list of elements")
             for element in value:
@@ -117,346 +114,295 @@ def _validate_fields(op: Op, spec: TableSpec, allowed: set[Policy] | None) -> No
             check_value(name, field_spec, value)
         else:
             check_value(name, field_spec, value)
+            workflow = spec.workflow
+            is_status = field_spec.policy is Policy.STATE and workflow is not None and name == workflow.field
+            if is_status and value not in states_of(spec):
+                raise Rejection(f"{name}: {value!r} is not a state of this workflow")
 
 
-def _state_value(record: RecordState, spec: TableSpec) -> str | None:
-    if spec.workflow is None:
-        return None
-    register = record.registers.get(spec.workflow.field, [])
-    return str(provisional(register).value) if register else spec.workflow.initial
+class _Writer:
+    """Applies one operation's writes to a private copy of the record."""
+
+    def __init__(self, op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext) -> None:
+        self.op, self.record, self.spec, self.ctx = op, record, spec, ctx
+        self.version = record.version + 1
+        self.trailed = trailed(spec)
+        self.changes: dict[str, Any] = {}
+        self.explicit: list[Conflict] = []  # invalid transitions: tied to this operation
+        self.closed: list[Conflict] = []
+        self.targeted: dict[str, str] = {}
+
+    def entry(self, value: Any, resolve: bool = False) -> Entry:
+        return Entry(
+            value=value,
+            version=self.version,
+            client_id=self.ctx.client_id,
+            client_seq=self.op.client_seq,
+            hlc=self.op.hlc,
+            op_id=self.op.op_id,
+            user=self.ctx.user,
+            at=self.ctx.at,
+            base=self.op.base_version or 0,
+            resolve=resolve,
+        )
+
+    def seen_state(self, name: str) -> str:
+        """The status as this operation's writer saw it: what it had pulled plus its own writes."""
+        assert self.spec.workflow is not None
+        reader = self.entry(None)
+        trail = self.record.trails.get(name) or self.record.registers.get(name, [])
+        view = maximal(e for e in trail if saw(reader, e))
+        return str(furthest(view, self.spec.workflow.rank).value) if view else self.spec.workflow.initial
+
+    def write(self, name: str, value: Any, resolve: bool = False) -> None:
+        policy = self.spec.fields[name].policy
+        if policy is Policy.SET:
+            self.record.sets.setdefault(name, []).extend(self.entry(v) for v in value)
+            self.changes[name] = {"added": value}
+            return
+        if policy is Policy.APPEND:
+            self.record.notes.setdefault(name, []).append(self.entry(value))
+            self.changes[name] = {"appended": value}
+            return
+        wf = self.spec.workflow
+        if policy is Policy.STATE and wf is not None and name == wf.field and not resolve:
+            before = self.seen_state(name)
+            if value != before and value not in wf.transitions.get(before, frozenset()):
+                self._invalid(name, value, before)
+                return
+        mine = self.entry(value, resolve)
+        if name in self.trailed:
+            trail = self.record.trails.setdefault(name, list(self.record.registers.get(name, [])))
+            superseded = [e for e in maximal(trail) if saw(mine, e)]
+            trail.append(mine)
+        else:
+            register = self.record.registers.get(name, [])
+            superseded = [e for e in register if saw(mine, e)]
+            self.record.registers[name] = [e for e in register if not saw(mine, e)] + [mine]
+        if superseded:
+            self.record.previous[name] = provisional(superseded)
+        self.changes[name] = {"new": value, "superseded": [e.value for e in superseded]}
+
+    def remove(self, name: str, elements: list[Any]) -> None:
+        """OR-set remove: only adds this writer had seen go; a concurrent add of the same element stays."""
+        reader = self.entry(None)
+        targets = {canonical(v) for v in elements}
+        self.record.sets[name] = [
+            e
+            for e in self.record.sets.get(name, [])
+            if not (canonical(e.value) in targets and saw(reader, e))
+        ]
+        self.changes[name] = {"removed": elements}
+
+    def delete(self, deleted: bool, resolve: bool = False) -> None:
+        mine = self.entry(deleted, resolve)
+        superseded = [e for e in self.record.deletion if saw(mine, e)]
+        self.record.deletion = [e for e in self.record.deletion if not saw(mine, e)] + [mine]
+        self.changes["_deleted"] = {"new": deleted, "superseded": [e.value for e in superseded]}
+
+    def _invalid(self, name: str, value: Any, before: str) -> None:
+        values = self.record.values(self.spec)
+        self.explicit.append(
+            Conflict(
+                id=conflict_id(self.spec.name, self.record.id, name, INVALID_TRANSITION, self.op.op_id),
+                table=self.spec.name,
+                record_id=self.record.id,
+                field=name,
+                kind=INVALID_TRANSITION,
+                candidates=[candidate(self.entry(value))],
+                base_value=before,
+                provisional_value=values.get(name),
+                opened_at=self.ctx.at,
+                scope=self.record.scope,
+            )
+        )
+        self.changes[name] = {"refused": value, "from": before}
+
+
+def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
+    """Recompute what is derived from the entries; returns the writes a sign-off keeps out, per field."""
+    names = trailed(spec)
+    protected = spec.sign_off.protected if spec.sign_off else frozenset()
+    for name in sorted(names - protected):
+        if name in record.trails:
+            record.registers[name] = maximal(record.trails[name])
+    lockers = _lockers(record, spec)
+    locked_out: dict[str, list[Entry]] = {}
+    for name in sorted(names & protected):
+        trail = record.trails.get(name)
+        if trail is None:
+            continue
+
+        def admitted(entry: Entry) -> bool:
+            return entry.resolve or all(saw(lock, entry) for lock in lockers)
+
+        register = maximal(e for e in trail if admitted(e))
+        if register:
+            record.registers[name] = register
+        else:
+            record.registers.pop(name, None)
+        locked_out[name] = [e for e in maximal(trail) if not admitted(e)]
+    if record.deletion:
+        record.deleted = provisional(record.deletion).value is True
+    record.contested = sorted(
+        name
+        for name, register in record.registers.items()
+        if name in spec.fields
+        and spec.fields[name].policy is Policy.REVIEW
+        and len({canonical(e.value) for e in register}) > 1
+    )
+    return locked_out
+
+
+def _lockers(record: RecordState, spec: TableSpec) -> list[Entry]:
+    """The status writes that signed the record off, since it was last unlocked (none if not locked)."""
+    sign_off = spec.sign_off
+    if sign_off is None:
+        return []
+    trail = record.trails.get(sign_off.field) or record.registers.get(sign_off.field, [])
+    current = maximal(trail)
+    if not current:
+        return []
+    wf = spec.workflow
+    shown = furthest(current, wf.rank) if wf and wf.field == sign_off.field else provisional(current)
+    if shown.value not in sign_off.states:
+        return []
+    ancestry = [e for e in trail if e is shown or saw(shown, e)]
+    return [
+        s
+        for s in ancestry
+        if s.value in sign_off.states
+        and not any(u is not s and u.value not in sign_off.states and saw(u, s) for u in ancestry)
+    ]
 
 
 def apply(
     op: Op, record: RecordState | None, spec: TableSpec, ctx: WriteContext, open_conflicts: list[Conflict]
 ) -> Outcome:
-    """Apply ``op`` to ``record`` (``None`` when it does not exist yet). Raises ``Rejection``."""
-    if op.kind is Kind.CREATE:
-        return _create(op, record, spec, ctx)
-    if record is None:
-        raise Rejection("no such record (it was never created, or not on this server)")
-    if record.purged:
+    """Apply ``op`` to a copy of ``record`` (``None`` when it does not exist yet). Raises ``Rejection``."""
+    if record is not None and record.purged:
         raise Rejection("this record's personal data was purged under the retention rules")
-    version = record.version + 1
-    if op.kind is Kind.RESOLVE:
-        return _resolve(op, record, spec, ctx, open_conflicts, version)
-    if op.kind is Kind.DELETE:
-        return _delete(op, record, spec, ctx, version)
-    if op.kind is Kind.RESTORE:
-        record.deleted = False
-        return Outcome(Status.APPLIED, record, changed=True, changes={"_deleted": {"new": False}})
-    allowed = (
-        {Policy.SET}
-        if op.kind in (Kind.SET_ADD, Kind.SET_REMOVE)
-        else {Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.APPEND}
+    if op.kind is Kind.CREATE:
+        fields = _create_fields(op, spec)
+        if record is None:
+            record = RecordState(table=spec.name, id=op.record_id, scope="", created_by=ctx.user)
+    elif record is None:
+        raise Rejection("no such record (it was never created, or not on this server)")
+    else:
+        fields = dict(op.fields)
+    record = copy.deepcopy(record)  # the caller's copy stays untouched until the outcome is committed
+    writer = _Writer(op, record, spec, ctx)
+    reader = writer.entry(None)
+    unseen = any(not saw(reader, e) for _, e in record.entries()) or any(
+        not saw(reader, e) for e in record.deletion
     )
-    _validate_fields(op, spec, allowed)
-    if record.deleted:
-        return _edit_after_delete(op, record, spec, ctx, open_conflicts, version)
-    outcome = Outcome(Status.APPLIED, record)
-    fields = dict(op.fields)
-    if spec.sign_off and _state_value(record, spec) in spec.sign_off.states:
-        locked = {k: v for k, v in fields.items() if k in spec.sign_off.protected}
-        if locked:
-            for name in locked:
-                fields.pop(name)
-            cid = conflict_id(spec.name, record.id, None, "locked_record", op.op_id)
-            entry = _entry(op, ctx, locked, version)
-            outcome.conflicts.append(
-                Conflict(
-                    id=cid,
-                    table=spec.name,
-                    record_id=record.id,
-                    field=None,
-                    kind="locked_record",
-                    candidates=[_candidate(entry)],
-                    base_value={k: record.values(spec).get(k) for k in locked},
-                    provisional_value={k: record.values(spec).get(k) for k in locked},
-                    opened_at=ctx.at,
-                    scope=record.scope,
-                )
-            )
-            outcome.status = Status.CONFLICT
-            outcome.changed = True
-    for name, value in fields.items():
-        policy = spec.fields[name].policy
-        if op.kind is Kind.SET_ADD:
-            entries = record.sets.setdefault(name, [])
-            entries.extend(_entry(op, ctx, element, version) for element in value)
-            outcome.changes[name] = {"added": value}
-        elif op.kind is Kind.SET_REMOVE:
-            targets = {canonical(v) for v in value}
-            kept = [
-                e
-                for e in record.sets.get(name, [])
-                if not (canonical(e.value) in targets and _seen(e, op, ctx))
-            ]
-            record.sets[name] = kept
-            outcome.changes[name] = {"removed": value}
-        elif policy is Policy.APPEND:
-            record.notes.setdefault(name, []).append(_entry(op, ctx, value, version))
-            outcome.changes[name] = {"appended": value}
-        else:
-            _write_register(op, record, spec, ctx, name, value, version, open_conflicts, outcome)
-        outcome.changed = True
-    return outcome
+    if op.kind is Kind.RESOLVE:
+        if not _resolve(writer, op, open_conflicts):
+            return Outcome(Status.APPLIED, record)
+    elif op.kind is Kind.DELETE:
+        writer.delete(True)
+    elif op.kind is Kind.RESTORE:
+        writer.delete(False)
+    elif op.kind in (Kind.SET_ADD, Kind.SET_REMOVE):
+        _validate_fields(op, spec, fields, {Policy.SET})
+        for name, elements in fields.items():
+            if op.kind is Kind.SET_ADD:
+                writer.write(name, elements)
+            else:
+                writer.remove(name, elements)
+    else:
+        if op.kind is Kind.PATCH:
+            _validate_fields(op, spec, fields, {Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.APPEND})
+        for name, value in fields.items():
+            writer.write(name, value)
+    record.version = writer.version
+    record.updated_at = ctx.at
+    locked_out = settle(record, spec)
+    resolution = {Kind.RESOLVE: "chosen", Kind.RESTORE: "restored", Kind.DELETE: "deleted"}.get(
+        op.kind, "resolved_by_edit"
+    )
+    derived = reconcile(
+        record,
+        spec,
+        locked_out,
+        open_conflicts,
+        op_id=op.op_id,
+        user=ctx.user,
+        at=ctx.at,
+        resolution=resolution,
+        targeted=writer.targeted,
+    )
+    flags = [f"locked:{n}" for n, items in locked_out.items() if any(e.op_id == op.op_id for e in items)]
+    if writer.explicit or derived.involved:
+        status = Status.CONFLICT
+    else:
+        status = Status.MERGED if unseen else Status.APPLIED
+    return Outcome(
+        status,
+        record,
+        changed=True,
+        conflicts=[*writer.explicit, *derived.save],
+        closed=[*writer.closed, *derived.closed],
+        changes=writer.changes,
+        flags=flags,
+        involved=sorted({*(c.id for c in writer.explicit), *derived.involved}),
+    )
 
 
-def _create(op: Op, record: RecordState | None, spec: TableSpec, ctx: WriteContext) -> Outcome:
-    if record is not None:
-        raise Rejection("a record with this id already exists")
+def _create_fields(op: Op, spec: TableSpec) -> dict[str, Any]:
     missing = sorted(name for name in spec.required_on_create if op.fields.get(name) in (None, ""))
     if missing:
         raise Rejection(f"required: {', '.join(missing)}")
-    _validate_fields(op, spec, None)
+    _validate_fields(op, spec, op.fields, None)
     fields = dict(op.fields)
     if spec.workflow is not None:
         wanted = fields.get(spec.workflow.field, spec.workflow.initial)
         if wanted != spec.workflow.initial:
             raise Rejection(f"a new record starts as {spec.workflow.initial}")
         fields[spec.workflow.field] = spec.workflow.initial
-    new = RecordState(table=spec.name, id=op.record_id, scope="", version=1, created_by=ctx.user)
-    for name, value in fields.items():
-        policy = spec.fields[name].policy
-        if policy is Policy.SET:
-            new.sets[name] = [_entry(op, ctx, element, 1) for element in value]
-        elif policy is Policy.APPEND:
-            new.notes[name] = [_entry(op, ctx, value, 1)]
-        else:
-            new.registers[name] = [_entry(op, ctx, value, 1)]
-    new.scope = spec.scope_of(new.values(spec))
-    return Outcome(Status.APPLIED, new, changed=True, changes={k: {"new": v} for k, v in fields.items()})
+    return fields
 
 
-def _write_register(
-    op: Op,
-    record: RecordState,
-    spec: TableSpec,
-    ctx: WriteContext,
-    name: str,
-    value: Any,
-    version: int,
-    open_conflicts: list[Conflict],
-    outcome: Outcome,
-) -> None:
-    policy = spec.fields[name].policy
-    register = record.registers.get(name, [])
-    survivors = [e for e in register if not _seen(e, op, ctx)]
-    seen_entries = [e for e in register if _seen(e, op, ctx)]
-    superseded = [e.value for e in seen_entries]
-    if seen_entries:
-        record.previous[name] = max(seen_entries, key=lambda e: (e.version, e.order_key()))
-    mine = _entry(op, ctx, value, version)
-    if policy is Policy.STATE and spec.workflow is not None:
-        current = str(provisional(survivors).value) if survivors else _state_value(record, spec)
-        seen_state = (
-            str(provisional([e for e in register if _seen(e, op, ctx)]).value)
-            if superseded
-            else spec.workflow.initial
-        )
-        allowed = spec.workflow.transitions.get(seen_state, frozenset())
-        if value != seen_state and value not in allowed:
-            cid = conflict_id(spec.name, record.id, name, "invalid_transition", op.op_id)
-            outcome.conflicts.append(
-                Conflict(
-                    id=cid,
-                    table=spec.name,
-                    record_id=record.id,
-                    field=name,
-                    kind="invalid_transition",
-                    candidates=[_candidate(mine)],
-                    base_value=seen_state,
-                    provisional_value=current,
-                    opened_at=ctx.at,
-                    scope=record.scope,
-                )
-            )
-            outcome.status = Status.CONFLICT
-            return
-        if survivors:
-            rank = spec.workflow.rank
-            everyone = [*survivors, mine]
-            best = max(everyone, key=lambda e: (rank.get(str(e.value), -1), e.order_key()))
-            top = [e for e in everyone if rank.get(str(e.value), -1) == rank.get(str(best.value), -1)]
-            if len({canonical(e.value) for e in top}) > 1:
-                record.registers[name] = everyone  # two different states equally far: a person decides
-                _open_concurrent(spec, record, name, everyone, superseded, ctx, open_conflicts, outcome)
-                return
-            record.registers[name] = [best]
-            outcome.changes[name] = {
-                "new": best.value,
-                "superseded": [e.value for e in everyone if e is not best],
-            }
-            outcome.status = max(outcome.status, Status.MERGED, key=_severity)
-            return
-    if not survivors:
-        record.registers[name] = [mine]
-        outcome.changes[name] = {"new": value, "superseded": superseded}
-        for conflict in open_conflicts:
-            if conflict.field == name and conflict.kind == "concurrent_edit" and len(register) > 1:
-                outcome.closed.append((conflict.id, "resolved_by_edit"))
-        return
-    if policy is Policy.LWW:
-        winner = provisional([*survivors, mine])
-        record.registers[name] = [winner]
-        outcome.changes[name] = {
-            "new": winner.value,
-            "superseded": superseded + [e.value for e in [*survivors, mine] if e is not winner],
-        }
-        outcome.flags.append(f"lww:{name}")
-        outcome.status = max(outcome.status, Status.MERGED, key=_severity)
-        return
-    everyone = [*survivors, mine]
-    record.registers[name] = everyone
-    _open_concurrent(spec, record, name, everyone, superseded, ctx, open_conflicts, outcome)
+def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
+    """A reviewer's decision. ``apply`` writes the chosen values; ``dismiss`` keeps what is shown.
 
-
-def _open_concurrent(
-    spec: TableSpec,
-    record: RecordState,
-    name: str,
-    entries: list[Entry],
-    superseded: list[Any],
-    ctx: WriteContext,
-    open_conflicts: list[Conflict],
-    outcome: Outcome,
-) -> None:
-    existing = next((c for c in open_conflicts if c.field == name and c.kind == "concurrent_edit"), None)
-    cid = (
-        existing.id
-        if existing
-        else conflict_id(spec.name, record.id, name, "concurrent_edit", min(e.op_id for e in entries))
-    )
-    before = record.previous.get(name)
-    base = (
-        existing.base_value
-        if existing
-        else (superseded[-1] if superseded else before.value if before else None)
-    )
-    outcome.conflicts.append(
-        Conflict(
-            id=cid,
-            table=spec.name,
-            record_id=record.id,
-            field=name,
-            kind="concurrent_edit",
-            candidates=[_candidate(e) for e in sorted(entries, key=Entry.order_key)],
-            base_value=base,
-            provisional_value=provisional(entries).value,
-            opened_at=existing.opened_at if existing else ctx.at,
-            scope=record.scope,
-        )
-    )
-    outcome.changes[name] = {"new": provisional(entries).value, "concurrent": [e.value for e in entries]}
-    outcome.status = Status.CONFLICT
-
-
-def _severity(status: Status) -> int:
-    return {Status.APPLIED: 0, Status.MERGED: 1, Status.CONFLICT: 2}.get(status, 0)
-
-
-def _unseen_entries(record: RecordState, op: Op, ctx: WriteContext) -> list[tuple[str, Entry]]:
-    found: list[tuple[str, Entry]] = []
-    for group in (record.registers, record.sets, record.notes):
-        for name, entries in group.items():
-            found.extend((name, e) for e in entries if not _seen(e, op, ctx))
-    return found
-
-
-def _delete(op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext, version: int) -> Outcome:
-    if record.deleted:
-        return Outcome(Status.APPLIED, record)
-    record.deleted = True
-    outcome = Outcome(Status.APPLIED, record, changed=True, changes={"_deleted": {"new": True}})
-    unseen = _unseen_entries(record, op, ctx)
-    if unseen:
-        cid = conflict_id(spec.name, record.id, None, "delete_after_edit", op.op_id)
-        outcome.conflicts.append(
-            Conflict(
-                id=cid,
-                table=spec.name,
-                record_id=record.id,
-                field=None,
-                kind="delete_after_edit",
-                candidates=[{**_candidate(e), "field": name} for name, e in unseen],
-                base_value=None,
-                provisional_value="deleted",
-                opened_at=ctx.at,
-                scope=record.scope,
-            )
-        )
-        outcome.status = Status.CONFLICT
-    return outcome
-
-
-def _edit_after_delete(
-    op: Op,
-    record: RecordState,
-    spec: TableSpec,
-    ctx: WriteContext,
-    open_conflicts: list[Conflict],
-    version: int,
-) -> Outcome:
-    cid = conflict_id(spec.name, record.id, None, "edit_after_delete", op.op_id)
-    entry = _entry(op, ctx, {"kind": op.kind.value, "fields": op.fields}, version)
-    conflict = Conflict(
-        id=cid,
-        table=spec.name,
-        record_id=record.id,
-        field=None,
-        kind="edit_after_delete",
-        candidates=[_candidate(entry)],
-        base_value=None,
-        provisional_value="deleted",
-        opened_at=ctx.at,
-        scope=record.scope,
-    )
-    return Outcome(Status.CONFLICT, record, changed=True, conflicts=[conflict])
-
-
-def _resolve(
-    op: Op,
-    record: RecordState,
-    spec: TableSpec,
-    ctx: WriteContext,
-    open_conflicts: list[Conflict],
-    version: int,
-) -> Outcome:
+    Both are writes that saw everything the reviewer had pulled, so they collapse exactly the values the
+    reviewer looked at: a value that arrived after they looked keeps the conflict open.
+    Returns False when the conflict is already closed (resolving twice changes nothing).
+    """
     cid = op.fields.get("conflict_id")
     action = op.fields.get("action")
     values = op.fields.get("values", {})
     if not isinstance(cid, str) or action not in ("apply", "dismiss") or not isinstance(values, Mapping):
         raise Rejection("resolve takes conflict_id, action (apply or dismiss) and values")
-    conflict = next((c for c in open_conflicts if c.id == cid), None)
+    conflict = next((c for c in open_conflicts if c.id == cid and c.status == "open"), None)
     if conflict is None:
-        return Outcome(Status.APPLIED, record)  # already resolved: resolving twice changes nothing
-    outcome = Outcome(Status.APPLIED, record, changed=True)
-    if action == "dismiss" and conflict.kind == "concurrent_edit" and conflict.field:
-        values = {conflict.field: provisional(record.registers[conflict.field]).value}
-        action = "apply"
+        return False
+    spec, record = writer.spec, writer.record
     if action == "apply":
         for name, value in values.items():
             field_spec = spec.fields.get(name)
-            if field_spec is None or field_spec.policy in (Policy.SET, Policy.APPEND):
+            if field_spec is None or field_spec.policy not in _REGISTER:
                 raise Rejection(f"{name} cannot be set by a resolution")
             check_value(name, field_spec, value)
-            register = record.registers.get(name, [])
-            superseded = [e.value for e in register if e.version <= (op.base_version or 0)]
-            unseen = [e for e in register if e.version > (op.base_version or 0)]
-            # A write that arrived after the resolver looked is kept: it was not part of the decision.
-            record.registers[name] = [*unseen, _entry(op, ctx, value, version)]
-            outcome.changes[name] = {"new": value, "superseded": superseded}
-        if conflict.kind in ("edit_after_delete", "delete_after_edit"):
-            record.deleted = False
-    outcome.closed.append((cid, "chosen" if action == "apply" else "dismissed"))
-    if conflict.field and len(record.registers.get(conflict.field, [])) > 1:
-        _open_concurrent(
-            spec,
-            record,
-            conflict.field,
-            record.registers[conflict.field],
-            [],
-            ctx,
-            [c for c in open_conflicts if c.id != cid],
-            outcome,
-        )
-    return outcome
+            if field_spec.policy is Policy.STATE and value not in states_of(spec):
+                raise Rejection(f"{name}: {value!r} is not a state of this workflow")
+        for name, value in values.items():
+            writer.write(name, value, resolve=True)
+        if conflict.kind in (EDIT_AFTER_DELETE, DELETE_AFTER_EDIT):
+            writer.delete(False, resolve=True)
+    elif conflict.kind in (CONCURRENT_EDIT, LOCKED_RECORD) and conflict.field is not None:
+        if conflict.field in spec.fields:
+            writer.write(conflict.field, record.values(spec).get(conflict.field), resolve=True)
+    elif conflict.kind in (EDIT_AFTER_DELETE, DELETE_AFTER_EDIT):
+        writer.delete(True, resolve=True)
+    # Keeping the shown value of a field is choosing it; dismissing a delete or a refused step is not.
+    chose = action == "apply" or conflict.kind in (CONCURRENT_EDIT, LOCKED_RECORD)
+    how = "chosen" if chose else "dismissed"
+    writer.targeted[conflict.id] = how
+    if conflict.kind == INVALID_TRANSITION:
+        conflict.status = "resolved" if chose else "dismissed"
+        conflict.resolution, conflict.resolved_by, conflict.resolved_at = how, writer.ctx.user, writer.ctx.at
+        conflict.resolution_op = op.op_id
+        writer.closed.append(conflict)
+    return True

@@ -2,11 +2,16 @@
 
 A register holds one entry when there is no disagreement; more than one when devices wrote the same field
 without seeing each other's write. Nothing is thrown away until a write that saw it replaces it.
+
+Causality is carried by each entry: ``version`` (the record version its operation created) and ``base``
+(the version its writer had pulled), plus the writer's own order (``client_id``, ``client_seq``). Every
+derived value below depends only on the *set* of entries and these relations, never on arrival order.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +20,7 @@ from sync.spec import Policy, TableSpec
 
 @dataclass(frozen=True)
 class Entry:
-    """One write of one field (or one element of a set, or one note)."""
+    """One write of one field (or one element of a set, one note, one delete/restore)."""
 
     value: Any
     version: int  # the record version this write created
@@ -25,9 +30,43 @@ class Entry:
     op_id: str
     user: str
     at: str  # server time the write arrived (ISO 8601)
+    base: int = 0  # the record version the writer had pulled: its causal context
+    resolve: bool = False  # written by a ``resolve`` operation (a reviewer's decision)
 
     def order_key(self) -> tuple[str, str, str]:
         return (self.hlc, self.client_id, self.op_id)
+
+
+def saw(reader: Entry, entry: Entry) -> bool:
+    """Whether the writer of ``reader`` had seen ``entry`` when it wrote.
+
+    It had if the entry was in the version it pulled, if it is one of its own earlier writes (a device
+    always sees its own past), or if both came from the same operation.
+    """
+    return (
+        entry.version <= reader.base
+        or (entry.client_id == reader.client_id and entry.client_seq < reader.client_seq)
+        or entry.op_id == reader.op_id
+    )
+
+
+def maximal(entries: Iterable[Entry]) -> list[Entry]:
+    """The entries no other entry had seen: the concurrent frontier of a field."""
+    pool = list(entries)
+    return [e for e in pool if not any(other is not e and saw(other, e) for other in pool)]
+
+
+def provisional(register: list[Entry]) -> Entry:
+    """The value shown while a disagreement is open: the latest by clock stamp, then client id, then op id.
+
+    It depends only on the set of entries, never on the order they arrived in.
+    """
+    return max(register, key=Entry.order_key)
+
+
+def furthest(register: list[Entry], rank: Mapping[str, int]) -> Entry:
+    """A workflow field's value among concurrent valid steps: the furthest state, then the latest stamp."""
+    return max(register, key=lambda e: (rank.get(str(e.value), -1), e.order_key()))
 
 
 @dataclass
@@ -46,10 +85,21 @@ class RecordState:
     previous: dict[str, Entry] = field(default_factory=dict)
     created_by: str = ""
     updated_at: str = ""
+    # Deletes (value True) and restores (False) not yet superseded: a register like any other.
+    deletion: list[Entry] = field(default_factory=list)
+    # Every write ever made to the workflow field and to sign-off protected fields, superseded or not:
+    # a late operation's view of the status, and the value a sign-off saw, are computed from them.
+    trails: dict[str, list[Entry]] = field(default_factory=dict)
+    # The fields under open review (``review`` policy, differing values), computed when the record settles.
+    contested: list[str] | None = None
+    # The derived conflicts open after the last operation (``kind:field``); None when not yet known.
+    disputes: list[str] | None = None
 
-    def values(self, spec: TableSpec) -> dict[str, Any]:
+    def values(self, spec: TableSpec | None) -> dict[str, Any]:
         """The record as devices display it: provisional winners, set elements, notes in clock order."""
         out: dict[str, Any] = {}
+        if spec is None:
+            return out
         for name, field_spec in spec.fields.items():
             if field_spec.policy is Policy.SET:
                 seen: dict[str, Any] = {}
@@ -63,11 +113,31 @@ class RecordState:
                 ]
             else:
                 register = self.registers.get(name, [])
-                out[name] = provisional(register).value if register else None
+                if not register:
+                    out[name] = None
+                elif field_spec.policy is Policy.STATE and spec.workflow is not None:
+                    out[name] = furthest(register, spec.workflow.rank).value
+                else:
+                    out[name] = provisional(register).value
         return out
 
     def contested_fields(self) -> list[str]:
-        return sorted(name for name, register in self.registers.items() if len(register) > 1)
+        """Fields whose register holds different values written without seeing each other."""
+        if self.contested is not None:
+            return list(self.contested)
+        return sorted(
+            name
+            for name, register in self.registers.items()
+            if len({canonical(e.value) for e in register}) > 1
+        )
+
+    def entries(self) -> list[tuple[str, Entry]]:
+        """Every live entry of every field, with its field name."""
+        found: list[tuple[str, Entry]] = []
+        for group in (self.registers, self.sets, self.notes):
+            for name, items in group.items():
+                found.extend((name, e) for e in items)
+        return found
 
     def to_json(self) -> dict[str, Any]:
         # Written out by hand: dataclasses.asdict deep-copies every entry and dominated push time.
@@ -107,15 +177,11 @@ class RecordState:
             previous={name: Entry(**e) for name, e in data.get("previous", {}).items()},
             created_by=data.get("created_by", ""),
             updated_at=data.get("updated_at", ""),
+            deletion=[Entry(**e) for e in data.get("deletion", [])],
+            trails=entries(data.get("trails", {})),
+            contested=data.get("contested"),
+            disputes=data.get("disputes"),
         )
-
-
-def provisional(register: list[Entry]) -> Entry:
-    """The value shown while a disagreement is open: the latest by clock stamp, then client id, then op id.
-
-    It depends only on the set of entries, never on the order they arrived in.
-    """
-    return max(register, key=Entry.order_key)
 
 
 def canonical(value: Any) -> str:

@@ -104,7 +104,7 @@ async def test_edits_to_different_fields_merge_silently(store: MemoryStore) -> N
     a.op("inspections", RID, Kind.PATCH, {"place": "1階 東側"})
     b.op("inspections", RID, Kind.PATCH, {"score": 4})
     assert (await a.push(engine))[0]["status"] == "applied"
-    assert (await b.push(engine))[0]["status"] == "applied"
+    assert (await b.push(engine))[0]["status"] == "merged"
     await a.pull(engine)
     assert a.rows[("inspections", RID)] | {} == a.rows[("inspections", RID)]
     assert {k: a.rows[("inspections", RID)][k] for k in ("place", "score")} == {
@@ -208,7 +208,8 @@ async def test_a_submitted_record_is_locked_and_later_edits_become_conflicts(sto
     result = (await a.push(engine))[0]
     assert result["status"] == "conflict"
     conflict = store.conflicts[result["conflict_ids"][0]]
-    assert conflict.kind == "locked_record" and conflict.candidates[0]["value"] == {"place": "変更したい"}
+    assert conflict.kind == "locked_record" and conflict.field == "place"
+    assert conflict.candidates[0]["value"] == "変更したい"
     await a.pull(engine)
     row = a.rows[("inspections", RID)]
     assert row["place"] == "1階 窓口" and [n["text"] for n in row["notes"]] == ["提出後のメモ"]
@@ -219,18 +220,24 @@ async def test_edit_after_delete_and_delete_after_edit_both_keep_the_other_side(
     a, b = Tablet("a"), Tablet("b")
     await created(store, a, b)
     a.op("inspections", RID, Kind.PATCH, {"score": 5})
+    b.millis += 60_000  # the delete is made a minute after the edit, without having seen it
     b.op("inspections", RID, Kind.DELETE)
     await a.push(engine)
     deleted = (await b.push(engine))[0]
     assert deleted["status"] == "conflict"
-    assert store.conflicts[deleted["conflict_ids"][0]].kind == "delete_after_edit"
-    assert store.conflicts[deleted["conflict_ids"][0]].candidates[0]["value"] == 5
+    conflict = store.conflicts[deleted["conflict_ids"][0]]
+    assert conflict.kind == "delete_after_edit"
+    assert conflict.candidates[0]["value"] == 5 and conflict.candidates[0]["field"] == "score"
+    a.millis += 120_000  # still offline, a edits the record again, after the delete happened
     a.op("inspections", RID, Kind.PATCH, {"place": "消えた記録への編集"})
     edited = (await a.push(engine))[0]
-    conflict = store.conflicts[edited["conflict_ids"][0]]
-    assert conflict.kind == "edit_after_delete"
-    assert conflict.candidates[0]["value"]["fields"] == {"place": "消えた記録への編集"}
+    assert edited["status"] == "conflict"
+    later = store.conflicts[edited["conflict_ids"][0]]
+    assert later.kind == "edit_after_delete"
+    assert [(c["field"], c["value"]) for c in later.candidates] == [("place", "消えた記録への編集")]
     assert store.records[("inspections", RID)].deleted
+    await b.pull(engine)
+    assert ("inspections", RID) not in b.rows, "an edit never silently brings a deleted record back"
 
 
 async def test_resolving_a_conflict_is_itself_an_operation_and_closes_it(store: MemoryStore) -> None:

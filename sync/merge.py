@@ -68,6 +68,9 @@ def check_value(name: str, spec: FieldSpec, value: Any) -> None:
         FieldType.BOOL: isinstance(value, bool),
         FieldType.DATE: isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-",
         FieldType.JSON: True,
+        FieldType.FILE: isinstance(value, str)
+        and len(value) == 64
+        and all(c in "0123456789abcdef" for c in value),
     }[spec.type]
     if not ok:
         too_long = spec.type is FieldType.TEXT and isinstance(value, str) and len(value) > spec.max_length

@@ -157,6 +157,10 @@ class RecordState:
             "previous": {name: vars(e) for name, e in self.previous.items()},
             "created_by": self.created_by,
             "updated_at": self.updated_at,
+            "deletion": [vars(e) for e in self.deletion],
+            "trails": entries(self.trails),
+            "contested": self.contested,
+            "disputes": self.disputes,
         }
 
     @classmethod

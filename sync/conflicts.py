@@ -60,24 +60,38 @@ class Wanted:
     anchor: str = ""  # the operation the disagreement is with (the delete), if any
 
 
+def disputed(spec: TableSpec, name: str, register: list[Entry]) -> list[Entry]:
+    """The concurrent writes of a field that need a person: different values of a ``review`` field, or
+    different workflow states equally far along. Last-writer fields never do."""
+    field_spec = spec.fields.get(name)
+    if field_spec is None or len(register) < 2:
+        return []
+    workflow = spec.workflow
+    if field_spec.policy is Policy.REVIEW:
+        entries = register
+    elif field_spec.policy is Policy.STATE and workflow is not None and workflow.field == name:
+        top = max(workflow.rank.get(str(e.value), -1) for e in register)
+        entries = [e for e in register if workflow.rank.get(str(e.value), -1) == top]
+    else:
+        return []
+    return entries if len({canonical(e.value) for e in entries}) > 1 else []
+
+
 def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entry]]) -> list[Wanted]:
     """Every derived conflict the record should have open now, in a stable order."""
     found: list[Wanted] = []
     values = record.values(spec)
     for name in sorted(record.registers):
-        field_spec = spec.fields.get(name)
-        register = record.registers[name]
-        if field_spec is None or field_spec.policy is not Policy.REVIEW:
-            continue
-        if len({canonical(e.value) for e in register}) > 1:
+        entries = disputed(spec, name, record.registers[name])
+        if entries:
             before = record.previous.get(name)
             found.append(
                 Wanted(
                     CONCURRENT_EDIT,
                     name,
-                    [candidate(e) for e in sorted(register, key=Entry.order_key)],
+                    [candidate(e) for e in sorted(entries, key=Entry.order_key)],
                     before.value if before else None,
-                    provisional(register).value,
+                    values.get(name),
                 )
             )
     for name in sorted(locked_out):

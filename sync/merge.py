@@ -23,6 +23,7 @@ from sync.conflicts import (
     LOCKED_RECORD,
     candidate,
     conflict_id,
+    disputed,
     reconcile,
 )
 from sync.protocol import Kind, Op, Status
@@ -247,13 +248,7 @@ def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
         locked_out[name] = [e for e in maximal(trail) if not admitted(e)]
     if record.deletion:
         record.deleted = provisional(record.deletion).value is True
-    record.contested = sorted(
-        name
-        for name, register in record.registers.items()
-        if name in spec.fields
-        and spec.fields[name].policy is Policy.REVIEW
-        and len({canonical(e.value) for e in register}) > 1
-    )
+    record.contested = sorted(name for name, reg in record.registers.items() if disputed(spec, name, reg))
     return locked_out
 
 

@@ -30,12 +30,6 @@ CARDS = (
         frozenset({Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
-        N_("Sync status"),
-        N_("Changes the server did not accept, and your devices."),
-        "/sync",
-        frozenset(Role),
-    ),
-    WorkCard(
         N_("Users"),
         N_("Add staff accounts, set roles and sections, reset passwords."),
         "/admin/users",
@@ -58,6 +52,12 @@ CARDS = (
         N_("Who viewed or changed personal data, and when."),
         "/admin/audit",
         frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Sync status"),
+        N_("Changes the server did not accept, and your devices."),
+        "/sync",
+        frozenset(Role),
     ),
 )
 

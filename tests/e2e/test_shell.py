@@ -25,7 +25,7 @@ async def test_each_role_signs_in_to_their_home(page: Page, live_server: LiveSer
     await expect(page.locator(".account-role")).to_contain_text(role_label)
     await expect(page.locator("html")).to_have_attribute("lang", "ja")
     if card:
-        await expect(page.locator(".work-card").first).to_contain_text(card)
+        await expect(page.locator(".work-card", has_text=card)).to_be_visible()
     else:
         await expect(page.locator('a[href="/admin/users"]')).to_have_count(0)
 

@@ -265,7 +265,10 @@ def _lockers(record: RecordState, spec: TableSpec) -> list[Entry]:
     shown = furthest(current, wf.rank) if wf and wf.field == sign_off.field else provisional(current)
     if shown.value not in sign_off.states:
         return []
-    ancestry = [e for e in trail if e is shown or saw(shown, e)]
+    # Every concurrent signing-off counts, not just the one shown: an edit is admitted only if all of
+    # them had seen it, so a later-arriving sign-off can only lock more, never let an edit through.
+    locking = [e for e in current if e.value in sign_off.states]
+    ancestry = [e for e in trail if any(e is lock or saw(lock, e) for lock in locking)]
     return [
         s
         for s in ancestry

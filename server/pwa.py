@@ -24,6 +24,7 @@ SHELL_ASSETS = (
     "js/offline-data.js",
     "js/outbox.js",
     "js/sync-client.js",
+    "js/files.js",
     "js/sync-triggers.js",
     "js/status-bar.js",
     "js/logout.js",

@@ -8,6 +8,7 @@ importScripts(
   `/static/js/idb.js?v=${self.MADOGUCHI_VERSION}`,
   `/static/js/outbox.js?v=${self.MADOGUCHI_VERSION}`,
   `/static/js/sync-client.js?v=${self.MADOGUCHI_VERSION}`,
+  `/static/js/files.js?v=${self.MADOGUCHI_VERSION}`,
   `/static/js/sw/background-sync.js?v=${self.MADOGUCHI_VERSION}`,
 );
 
@@ -29,6 +30,8 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") self.skipWaiting();
+  // A page that loaded while this worker was still activating missed the claim; it asks again.
+  if (type === "CLAIM") event.waitUntil(self.clients.claim());
   if (type === "SIGNED_OUT") event.waitUntil(MadoguchiCaches.forgetPages());
 });
 

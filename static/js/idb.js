@@ -22,6 +22,12 @@
       // Small per-user facts: client id, next sequence number, sync cursor, last sync time.
       db.createObjectStore("meta", { keyPath: ["user_key", "key"] });
     },
+    (db) => {
+      // Photos and other files, named by SHA-256, kept until the server has them (sent: 0 or 1).
+      const files = db.createObjectStore("files", { keyPath: ["user_key", "sha256"] });
+      files.createIndex("by_user", "user_key");
+      files.createIndex("by_user_sent", ["user_key", "sent"]);
+    },
   ];
 
   let opening = null;

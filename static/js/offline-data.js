@@ -5,15 +5,17 @@
  */
 import "./idb.js";
 import "./outbox.js";
+import "./files.js";
 
 const DB = globalThis.MadoguchiDB;
 export const PAGES_CACHE_PREFIX = "madoguchi-pages";
 
-/** Number of operations of this user that have not reached the server. */
+/** Number of operations and files of this user that have not reached the server. */
 export async function countUnsent(userKey) {
   if (!userKey) return 0;
-  return DB.transaction(["outbox"], "readonly", (s) =>
-    DB.done(s.outbox.index("by_user").count(IDBKeyRange.only(userKey))));
+  return DB.transaction(["outbox", "files"], "readonly", async (s) =>
+    (await DB.done(s.outbox.index("by_user").count(IDBKeyRange.only(userKey))))
+    + (await DB.done(s.files.index("by_user_sent").count(IDBKeyRange.only([userKey, 0])))));
 }
 
 /** Remove this user's local records, facts and cached pages; keep unsent operations when there are any. */
@@ -31,6 +33,8 @@ export async function clearUserData(userKey, { keepOutbox = true } = {}) {
       for (const key of metaKeys) s.meta.delete(key);
     }
   });
+  // Photos the server already has go; unsent ones stay with the unsent changes that refer to them.
+  await globalThis.MadoguchiFiles.clear(userKey, { keepUnsent: unsent > 0 });
   await clearPageCaches();
 }
 

@@ -13,8 +13,9 @@ function fill(template, values) {
 }
 
 async function facts(userKey) {
-  return DB.transaction(["meta", "outbox"], "readonly", async (s) => ({
-    unsent: await DB.done(s.outbox.index("by_user").count(IDBKeyRange.only(userKey))),
+  return DB.transaction(["meta", "outbox", "files"], "readonly", async (s) => ({
+    unsent: (await DB.done(s.outbox.index("by_user").count(IDBKeyRange.only(userKey))))
+      + (await DB.done(s.files.index("by_user_sent").count(IDBKeyRange.only([userKey, 0])))),
     lastSync: await Outbox.getMeta(s.meta, userKey, "last_sync_at", null),
     rejected: (await Outbox.getMeta(s.meta, userKey, "rejected", [])).length,
     conflicts: await Outbox.getMeta(s.meta, userKey, "conflicts_seen", 0),

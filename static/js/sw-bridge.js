@@ -36,6 +36,11 @@ export async function startServiceWorker({ confirmDirty }) {
   });
 
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
+  // A page opened during the first activation can stay uncontrolled (and so not work offline)
+  // until the next navigation; ask the active worker to take it over now.
+  navigator.serviceWorker.ready.then((ready) => {
+    if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "CLAIM" });
+  });
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;

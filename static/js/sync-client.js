@@ -151,6 +151,11 @@
         await register(userKey, await Outbox.count(userKey));
         const sent = await push(userKey, progress);
         await pull(userKey, progress);
+        // Files after records: a record never waits for its photos, and they follow on their own queue.
+        if (root.MadoguchiFiles) {
+          const files = await root.MadoguchiFiles.flush(userKey);
+          if (files.failed) throw new SyncError("files", { retry: true });
+        }
         failures = 0;
         progress({ phase: "done", sent });
         return { ok: true, sent };

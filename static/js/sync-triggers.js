@@ -5,6 +5,7 @@
 import "./idb.js";
 import "./outbox.js";
 import "./sync-client.js";
+import "./files.js";
 
 const Sync = globalThis.MadoguchiSync;
 const Outbox = globalThis.MadoguchiOutbox;

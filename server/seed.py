@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server.auth import service as auth_service
+from server.inspections.templates import seed_rounds, seed_templates
 from server.models import Role, Section, User
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -51,6 +52,8 @@ async def seed_sections() -> int:
 async def seed_demo(password: str | None = None) -> list[DemoLogin]:
     """Sections plus one account per role. Existing demo accounts get the new password."""
     await seed_sections()
+    await seed_templates()
+    await seed_rounds()
     logins = []
     for login, name, role, section_code in DEMO_ACCOUNTS:
         section = await Section.get(code=section_code)

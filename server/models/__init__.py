@@ -3,6 +3,14 @@
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
 from server.models.devices import Device
+from server.models.inspections import (
+    CorrectiveAction,
+    Inspection,
+    InspectionAnswer,
+    InspectionRound,
+    InspectionTemplate,
+    TemplateStatus,
+)
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
     SectionGoal,
@@ -18,7 +26,12 @@ from server.models.sync import (
 
 __all__ = [
     "AuditEvent",
+    "CorrectiveAction",
     "Device",
+    "Inspection",
+    "InspectionAnswer",
+    "InspectionRound",
+    "InspectionTemplate",
     "LoginFailure",
     "Role",
     "Section",
@@ -31,6 +44,7 @@ __all__ = [
     "SyncRecord",
     "SyncRejected",
     "SyncResult",
+    "TemplateStatus",
     "User",
     "WebSession",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.inspections import records as inspections
 from server.models import Role, SectionGoal, User
 from sync import Actor, FieldSpec, FieldType, Kind, Op, Policy, RecordState, Registry, TableSpec
 
@@ -26,10 +27,11 @@ SECTION_GOALS = TableSpec(
 
 WRITERS = {"section_goals": {Role.STAFF, Role.CHIEF, Role.MANAGER}}
 RESOLVERS = {Role.CHIEF, Role.MANAGER}
+INSPECTION_TABLES = frozenset(spec.name for spec in inspections.SPECS)
 
 
 def registry() -> Registry:
-    return Registry([SECTION_GOALS])
+    return Registry([SECTION_GOALS, *inspections.SPECS])
 
 
 def actor_for(user: User) -> Actor:
@@ -46,6 +48,8 @@ def make_authorize(users: dict[str, User]) -> Any:
         user = users[actor.user]
         if op.kind is Kind.RESOLVE:
             return None if user.role in RESOLVERS else "only a section chief or a manager resolves conflicts"
+        if op.table in INSPECTION_TABLES:
+            return await inspections.authorize(user, op, record)
         if user.role not in WRITERS.get(op.table, set()):
             return "your role may not change this"
         if op.table == "section_goals" and user.role is not Role.MANAGER:
@@ -62,6 +66,9 @@ def make_authorize(users: dict[str, User]) -> Any:
 
 async def project(record: RecordState) -> None:
     """Keep the typed table that list pages and reports read in step with the synced record."""
+    if record.table in INSPECTION_TABLES:
+        await inspections.project(record)
+        return
     if record.table != "section_goals":
         return
     if record.purged:

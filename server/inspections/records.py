@@ -1,0 +1,333 @@
+"""The synced tables of inspections: how each field merges, who may write what, and the projections.
+
+An inspection, each of its answers and each corrective action is its own synced record, so two tablets
+answering different items of one walk-through merge silently. An answer's id is derived from the
+inspection and the item (uuid5), so the same item answered on two tablets is one record with two
+values under review, never two answers. Submitting writes ``status=submitted`` to the inspection and to
+every answer from the inspector's tablet: an edit made elsewhere without having seen that is kept out
+and becomes a conflict for review instead of a silent change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from server.calendar_ja import fiscal_year
+from server.inspections.templates import Item, items_of
+from server.models import CorrectiveAction, Inspection, InspectionAnswer, InspectionTemplate, Role, User
+from sync import FieldSpec, FieldType, Op, Policy, RecordState, SignOff, TableSpec, Workflow
+
+ANSWER_NAMESPACE = uuid.UUID("6f1d4c52-2f0e-4b8e-9a57-0c3f1e7d2b10")
+RESULTS = ("pass", "fail", "na")
+PRIORITIES = ("high", "normal", "low")
+
+INSPECTIONS = TableSpec(
+    name="inspections",
+    fields={
+        "template_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
+        "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
+        "place": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
+        "started_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
+        "submitted_at": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=40),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE),
+    },
+    workflow=Workflow(
+        field="status",
+        transitions={"draft": frozenset({"submitted"})},
+        rank={"draft": 0, "submitted": 1},
+        initial="draft",
+    ),
+    sign_off=SignOff(
+        field="status",
+        states=frozenset({"submitted"}),
+        protected=frozenset({"template_id", "section_id", "place", "submitted_at"}),
+    ),
+    required_on_create=frozenset({"template_id", "section_id"}),
+)
+
+INSPECTION_ANSWERS = TableSpec(
+    name="inspection_answers",
+    fields={
+        "inspection_id": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=36),
+        "item_key": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=60),
+        "result": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=8),
+        "value": FieldSpec(FieldType.JSON, Policy.REVIEW, max_length=60_000),
+        "note": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=2000),
+        "photos": FieldSpec(FieldType.FILE, Policy.SET),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE),
+    },
+    workflow=Workflow(
+        field="status",
+        transitions={"draft": frozenset({"submitted"})},
+        rank={"draft": 0, "submitted": 1},
+        initial="draft",
+    ),
+    sign_off=SignOff(
+        field="status", states=frozenset({"submitted"}), protected=frozenset({"result", "value", "note"})
+    ),
+    required_on_create=frozenset({"inspection_id", "item_key"}),
+)
+
+# 起票 → 受付 → 対応中 → 完了報告 → 確認 (closes it), or 差し戻し from 完了報告 back to 対応中.
+ACTION_STATES = ("raised", "accepted", "in_progress", "reported", "confirmed")
+CORRECTIVE_ACTIONS = TableSpec(
+    name="corrective_actions",
+    fields={
+        "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
+        "title": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=200),
+        "description": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
+        "priority": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=10),
+        "assignee": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=64),
+        "due_on": FieldSpec(FieldType.DATE, Policy.REVIEW),
+        "inspection_id": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=36),
+        "answer_id": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=36),
+        "item_key": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=60),
+        "place": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
+        "report_note": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
+        "photos": FieldSpec(FieldType.FILE, Policy.SET),
+        "evidence": FieldSpec(FieldType.FILE, Policy.SET),
+        "notes": FieldSpec(FieldType.TEXT, Policy.APPEND, max_length=2000),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE),
+    },
+    workflow=Workflow(
+        field="status",
+        transitions={
+            "raised": frozenset({"accepted"}),
+            "accepted": frozenset({"in_progress"}),
+            "in_progress": frozenset({"reported"}),
+            "reported": frozenset({"confirmed", "in_progress"}),
+        },
+        rank={state: rank for rank, state in enumerate(ACTION_STATES)},
+        initial="raised",
+    ),
+    sign_off=SignOff(
+        field="status",
+        states=frozenset({"confirmed"}),
+        protected=frozenset({"title", "description", "report_note", "due_on", "section_id"}),
+    ),
+    required_on_create=frozenset({"section_id", "title"}),
+)
+
+SPECS = (INSPECTIONS, INSPECTION_ANSWERS, CORRECTIVE_ACTIONS)
+INSPECTORS = {Role.STAFF, Role.CHIEF, Role.MANAGER}
+
+
+def answer_id(inspection_id: str, item_key: str) -> str:
+    """The one record id of an item's answer in an inspection, the same on every tablet."""
+    return str(uuid.uuid5(ANSWER_NAMESPACE, f"{inspection_id}/{item_key}"))
+
+
+_templates: dict[int, dict[str, Item]] = {}
+
+
+async def template_items(template_id: int) -> dict[str, Item] | None:
+    """A published template's items; versions never change once published, so they are kept in memory."""
+    if template_id in _templates:
+        return _templates[template_id]
+    template = await InspectionTemplate.get_or_none(id=template_id)
+    if template is None:
+        return None
+    items = items_of(template)
+    if template.status != "draft":
+        _templates[template_id] = items
+    return items
+
+
+def check_value(item: Item, result: Any, value: Any) -> str | None:
+    """Why an answer does not fit its item, or None. The tablet checks the same before queuing."""
+    if result is not None and (item.type != "pass_fail" or result not in RESULTS):
+        return f"{item.key}: not a valid result"
+    if value is None:
+        return None
+    if item.type == "number":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return f"{item.key}: a number is expected"
+        if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
+            return f"{item.key}: the number is outside {item.min}–{item.max}"
+    elif item.type == "single_choice" and value not in item.options:
+        return f"{item.key}: not one of the choices"
+    elif item.type == "multi_choice" and (
+        not isinstance(value, list) or any(v not in item.options for v in value)
+    ):
+        return f"{item.key}: not among the choices"
+    elif item.type == "date":
+        try:
+            dt.date.fromisoformat(str(value))
+        except ValueError:
+            return f"{item.key}: not a date"
+    elif item.type in ("text",) and (not isinstance(value, str) or len(value) > 2000):
+        return f"{item.key}: text of at most 2000 characters is expected"
+    return None
+
+
+def _current(record: RecordState | None, spec: TableSpec, name: str) -> Any:
+    return record.values(spec).get(name) if record is not None else None
+
+
+async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
+    """Who may write inspections, answers and corrective actions, and whether the values fit."""
+    if op.table in ("inspections", "inspection_answers"):
+        if user.role not in INSPECTORS:
+            return "your role does not inspect"
+        if op.table == "inspection_answers":
+            current = record.values(INSPECTION_ANSWERS) if record is not None else {}
+            inspection_id = op.fields.get("inspection_id") or current.get("inspection_id")
+            item_key = op.fields.get("item_key") or current.get("item_key")
+            if record is None and op.record_id != answer_id(str(inspection_id), str(item_key)):
+                return "an answer's id must be derived from its inspection and item"
+            inspection = await Inspection.get_or_none(id=str(inspection_id))
+            items = None
+            if inspection is not None and inspection.template_id is not None:
+                items = await template_items(inspection.template_id)
+            if items is None or item_key not in items:
+                return "no such item in this inspection's template"
+            if "result" in op.fields or "value" in op.fields:
+                return check_value(items[str(item_key)], op.fields.get("result"), op.fields.get("value"))
+        elif "template_id" in op.fields:
+            template = await InspectionTemplate.get_or_none(id=op.fields["template_id"])
+            if template is None or template.status == "draft":
+                return "inspections use a published template"
+        return None
+    if op.table == "corrective_actions":
+        if user.role not in INSPECTORS:
+            return "your role may not change corrective actions"
+        if op.fields.get("priority") not in (None, *PRIORITIES):
+            return "priority is high, normal or low"
+        target = op.fields.get("status")
+        if target is None:
+            return None
+        before = _current(record, CORRECTIVE_ACTIONS, "status") or "raised"
+        section = _current(record, CORRECTIVE_ACTIONS, "section_id") or op.fields.get("section_id")
+        own = user.section_id == section
+        if target == "confirmed" or (before == "reported" and target == "in_progress"):
+            if not (user.role is Role.MANAGER or (user.role is Role.CHIEF and own)):
+                return "only the section's chief or a manager confirms or returns an action"
+        elif not (user.role is Role.MANAGER or own):
+            return "only the responsible section moves its action forward"
+        return None
+    return "not an inspection table"
+
+
+def _day(stamp: Any) -> dt.date | None:
+    try:
+        return dt.datetime.fromisoformat(str(stamp)).date() if stamp else None
+    except ValueError:
+        return None
+
+
+async def _recount(inspection_id: str) -> None:
+    """Keep an inspection's tallies (適 / 不適 / 該当なし / answered) in step with its answers."""
+    inspection = await Inspection.get_or_none(id=inspection_id)
+    if inspection is None:
+        return
+    rows = await InspectionAnswer.filter(inspection_id=inspection_id, deleted=False).values("result", "value")
+    inspection.passed = sum(1 for r in rows if r["result"] == "pass")
+    inspection.failed = sum(1 for r in rows if r["result"] == "fail")
+    inspection.not_applicable = sum(1 for r in rows if r["result"] == "na")
+    inspection.answered = sum(1 for r in rows if r["result"] or r["value"] not in ("", "null"))
+    await inspection.save(update_fields=["passed", "failed", "not_applicable", "answered"])
+
+
+async def _is_repeat(inspection: Inspection, item_key: str) -> bool:
+    """The same item failed at the same place of the same section in an earlier inspection."""
+    earlier = (
+        await Inspection.filter(
+            section_id=inspection.section_id, place=inspection.place, family=inspection.family, deleted=False
+        )
+        .exclude(id=inspection.id)
+        .values_list("id", flat=True)
+    )
+    if not earlier:
+        return False
+    return await InspectionAnswer.filter(
+        inspection_id__in=list(earlier), item_key=item_key, result="fail", deleted=False
+    ).exists()
+
+
+async def project(record: RecordState) -> None:
+    if record.table == "inspections":
+        if record.purged:
+            await Inspection.filter(id=record.id).delete()
+            return
+        values = record.values(INSPECTIONS)
+        template = await InspectionTemplate.get_or_none(id=values["template_id"] or 0)
+        await Inspection.update_or_create(
+            id=record.id,
+            defaults={
+                "template_id": values["template_id"],
+                "family": template.family if template else "",
+                "section_id": values["section_id"],
+                "place": values["place"] or "",
+                "status": values["status"] or "draft",
+                "inspector": record.created_by,
+                "started_on": _day(values["started_at"]),
+                "submitted_on": _day(values["submitted_at"]),
+                "deleted": record.deleted,
+                "contested": bool(record.contested_fields()),
+                "version": record.version,
+            },
+        )
+        await _recount(record.id)
+    elif record.table == "inspection_answers":
+        values = record.values(INSPECTION_ANSWERS)
+        inspection = await Inspection.get_or_none(id=values["inspection_id"])
+        result = values["result"] or ""
+        repeat = bool(inspection and result == "fail" and await _is_repeat(inspection, values["item_key"]))
+        await InspectionAnswer.update_or_create(
+            id=record.id,
+            defaults={
+                "inspection_id": values["inspection_id"],
+                "item_key": values["item_key"],
+                "result": result,
+                "value": "" if values["value"] is None else json.dumps(values["value"], ensure_ascii=False),
+                "note": values["note"] or "",
+                "photos": json.dumps(values["photos"]),
+                "repeat": repeat,
+                "deleted": record.deleted,
+                "contested": bool(record.contested_fields()),
+            },
+        )
+        await _recount(values["inspection_id"])
+    elif record.table == "corrective_actions":
+        values = record.values(CORRECTIVE_ACTIONS)
+        status = values["status"] or "raised"
+        existing = await CorrectiveAction.get_or_none(id=record.id)
+        raised = existing.raised_on if existing and existing.raised_on else _day(_first_write(record))
+        closed = existing.closed_on if existing and existing.closed_on else None
+        if status == "confirmed" and closed is None:
+            closed = _day(record.updated_at)
+        elif status != "confirmed":
+            closed = None
+        await CorrectiveAction.update_or_create(
+            id=record.id,
+            defaults={
+                "section_id": values["section_id"],
+                "title": values["title"] or "",
+                "description": values["description"] or "",
+                "status": status,
+                "priority": values["priority"] or "normal",
+                "assignee": values["assignee"] or "",
+                "due_on": dt.date.fromisoformat(values["due_on"]) if values["due_on"] else None,
+                "raised_by": record.created_by,
+                "raised_on": raised,
+                "closed_on": closed,
+                "fiscal_year": fiscal_year(raised) if raised else None,
+                "inspection_id": values["inspection_id"] or None,
+                "answer_id": values["answer_id"] or None,
+                "item_key": values["item_key"] or "",
+                "place": values["place"] or "",
+                "report_note": values["report_note"] or "",
+                "deleted": record.deleted,
+                "contested": bool(record.contested_fields()),
+                "version": record.version,
+            },
+        )
+
+
+def _first_write(record: RecordState) -> str:
+    """When the record was created: the earliest server time among its writes."""
+    stamps = [e.at for _, e in record.entries() if e.at]
+    return min(stamps) if stamps else record.updated_at

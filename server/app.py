@@ -14,6 +14,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import pwa
+from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
@@ -25,6 +26,7 @@ from server.errors import handle_exception
 from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
+from server.inspections import routes as inspection_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -44,6 +46,8 @@ FEATURE_ROUTES = [
     *sync_files.routes,
     *goal_routes.routes,
     *conflict_routes.routes,
+    *inspection_routes.routes,
+    *action_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -29,6 +29,7 @@ SHELL_ASSETS = (
     "js/status-bar.js",
     "js/logout.js",
     "js/offline-forms.js",
+    "js/inspections.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

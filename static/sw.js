@@ -33,6 +33,7 @@ self.addEventListener("message", (event) => {
   // A page that loaded while this worker was still activating missed the claim; it asks again.
   if (type === "CLAIM") event.waitUntil(self.clients.claim());
   if (type === "SIGNED_OUT") event.waitUntil(MadoguchiCaches.forgetPages());
+  if (type === "REMEMBER_PAGES") event.waitUntil(MadoguchiStrategies.rememberPages(event.data.urls || []));
 });
 
 // Background Sync (Chromium): send the outbox even after the page was closed.

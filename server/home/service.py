@@ -18,6 +18,18 @@ class WorkCard:
 
 CARDS = (
     WorkCard(
+        N_("Workplace inspections"),
+        N_("Walk through counters, signs and safety with the checklist; works offline."),
+        "/inspections",
+        frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
+        N_("Corrective actions"),
+        N_("What inspections found and who fixes it by when; overdue ones first."),
+        "/actions",
+        frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Section service goals"),
         N_("This fiscal year's goals of your section and their progress. Works offline."),
         "/goals",

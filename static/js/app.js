@@ -1,4 +1,5 @@
 /** Page start-up: service worker, status bar, the sign-out guard. Pages work without any of it. */
+import { startInspections } from "./inspections.js";
 import { guardLogout } from "./logout.js";
 import { startOfflineForms } from "./offline-forms.js";
 import { startStatusBar } from "./status-bar.js";
@@ -12,6 +13,7 @@ startStatusBar(userKey);
 guardLogout(userKey);
 startSync(userKey);
 startOfflineForms(userKey);
+startInspections(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

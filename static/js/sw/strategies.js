@@ -36,6 +36,26 @@
     return response;
   }
 
+  /**
+   * Fetch and keep pages the person is about to need offline (the walk-through of each template), as if
+   * they had been visited. Only our own pages, and only as the signed-in person sees them.
+   */
+  async function rememberPages(urls) {
+    for (const url of urls) {
+      const target = new URL(url, sw.location.origin);
+      if (target.origin !== sw.location.origin || target.pathname.startsWith("/api/")) continue;
+      try {
+        const request = new Request(target.href, { credentials: "same-origin" });
+        const response = await fetch(request);
+        if (response.ok && response.type === "basic" && !isNoStore(response)) {
+          await MadoguchiCaches.rememberPage(request, response);
+        }
+      } catch (_) {
+        return; // offline again: what was kept stays kept
+      }
+    }
+  }
+
   /** Which strategy answers a request, or null to leave it to the browser (network only). */
   function route(request) {
     if (request.method !== "GET") return null;
@@ -49,5 +69,5 @@
     return null;
   }
 
-  sw.MadoguchiStrategies = { route, networkFirstPage, cacheFirstAsset };
+  sw.MadoguchiStrategies = { route, networkFirstPage, cacheFirstAsset, rememberPages };
 })(self);

@@ -213,7 +213,7 @@ class Walk {
       if (input && document.activeElement !== input) input.value = f.value == null ? "" : f.value;
     }
     this.paintPhotos(el, f.photos || []);
-    el.dataset.answered = String(answered(el, answer));
+    el.dataset.done = String(answered(el, answer));
   }
 
   async paintPhotos(el, photos) {

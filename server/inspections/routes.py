@@ -15,6 +15,7 @@ from litestar.response import Template
 
 from server.auth.guards import roles
 from server.inspections import queries
+from server.inspections.pdf_report import render_pdf
 from server.inspections.records import answer_id
 from server.inspections.templates import parse_body, published
 from server.models import CorrectiveAction, Inspection, InspectionTemplate, Role, Section, User
@@ -133,6 +134,29 @@ async def show_inspection(request: Request[Any, Any, Any], inspection_id: FromPa
     return render(request, "inspections/show.html", context)
 
 
+@get("/inspections/{inspection_id:uuid}/report.pdf", opt=INSPECTORS)
+async def inspection_pdf(
+    request: Request[Any, Any, Any], inspection_id: FromPath[uuid.UUID]
+) -> Response[bytes]:
+    """The A4 report as a PDF (Japanese text, the signature drawn), to file or send by mail."""
+    inspection = await _inspection(inspection_id)
+    template, parts = await queries.answers_by_part(inspection)
+    sections, _ = await _names()
+    section = sections.get(inspection.section_id or 0)
+    content = render_pdf(
+        inspection, template, parts, queries.score_of(inspection), section.name if section else ""
+    )
+    day = (inspection.submitted_on or inspection.started_on or today()).isoformat()
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="inspection-{day}.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
 @get("/inspections/export.csv", opt=INSPECTORS)
 async def export_csv(
     request: Request[Any, Any, Any],
@@ -207,4 +231,4 @@ def as_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-routes = [list_inspections, new_inspection, walk, export_csv, show_inspection]
+routes = [list_inspections, new_inspection, walk, export_csv, show_inspection, inspection_pdf]

@@ -17,3 +17,4 @@ startInspections(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });
+for (const button of document.querySelectorAll("[data-print]")) button.addEventListener("click", () => window.print());

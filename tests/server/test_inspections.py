@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from litestar import Litestar
+from pypdf import PdfReader
 
 from server.inspections.records import answer_id
 from server.inspections.templates import items_of
@@ -224,3 +225,19 @@ async def test_walk_page_renders_every_item_for_the_tablet(login_as: LoginAs) ->
     assert page.text.count("data-item ") == len(items_of(template))
     assert 'data-key="mado-08"' in page.text and 'data-max="200"' in page.text
     assert (await client.get("/inspections/walk/999999")).status_code == 404
+
+
+async def test_the_report_is_a_pdf_with_japanese_text(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    tablet = Tablet(client)
+    inspection = await start(tablet)
+    answer(tablet, inspection, "mado-03", result="fail", note="記入例が古い")
+    answer(
+        tablet, inspection, "anzen-07", value={"w": 600, "h": 200, "strokes": [[10, 10, 200, 150, 400, 20]]}
+    )
+    await tablet.sync()
+    response = await client.get(f"/inspections/{inspection}/report.pdf")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in ("職場点検", "2階 区民課 3番窓口", "記入例が古い", "不適の項目（1件）", "区民課"):
+        assert expected in text

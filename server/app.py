@@ -23,6 +23,7 @@ from server.conflicts import routes as conflict_routes
 from server.db import connected
 from server.devices import routes as device_routes
 from server.errors import handle_exception
+from server.feedback import routes as feedback_routes
 from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
@@ -34,6 +35,7 @@ from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
+from server.voice import routes as voice_routes
 
 FEATURE_ROUTES = [
     *auth_routes.routes,
@@ -48,6 +50,8 @@ FEATURE_ROUTES = [
     *conflict_routes.routes,
     *inspection_routes.routes,
     *action_routes.routes,
+    *feedback_routes.routes,
+    *voice_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

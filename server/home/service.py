@@ -36,6 +36,12 @@ CARDS = (
         frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
+        N_("Citizen comments"),
+        N_("Comments from the box and the web: enter slips, triage, answer, publish and improve."),
+        "/feedback",
+        frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",

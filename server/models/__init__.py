@@ -3,6 +3,7 @@
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
 from server.models.devices import Device
+from server.models.feedback import Feedback, FeedbackSection, PublicSubmission
 from server.models.inspections import (
     CorrectiveAction,
     Inspection,
@@ -28,11 +29,14 @@ __all__ = [
     "AuditEvent",
     "CorrectiveAction",
     "Device",
+    "Feedback",
+    "FeedbackSection",
     "Inspection",
     "InspectionAnswer",
     "InspectionRound",
     "InspectionTemplate",
     "LoginFailure",
+    "PublicSubmission",
     "Role",
     "Section",
     "SectionGoal",

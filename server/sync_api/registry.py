@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from server.feedback import records as feedback
 from server.inspections import records as inspections
 from server.models import Role, SectionGoal, User
 from sync import Actor, FieldSpec, FieldType, Kind, Op, Policy, RecordState, Registry, TableSpec
@@ -31,7 +32,7 @@ INSPECTION_TABLES = frozenset(spec.name for spec in inspections.SPECS)
 
 
 def registry() -> Registry:
-    return Registry([SECTION_GOALS, *inspections.SPECS])
+    return Registry([SECTION_GOALS, *inspections.SPECS, feedback.FEEDBACK])
 
 
 def actor_for(user: User) -> Actor:
@@ -50,6 +51,8 @@ def make_authorize(users: dict[str, User]) -> Any:
             return None if user.role in RESOLVERS else "only a section chief or a manager resolves conflicts"
         if op.table in INSPECTION_TABLES:
             return await inspections.authorize(user, op, record)
+        if op.table == "feedback":
+            return await feedback.authorize(user, op, record)
         if user.role not in WRITERS.get(op.table, set()):
             return "your role may not change this"
         if op.table == "section_goals" and user.role is not Role.MANAGER:
@@ -68,6 +71,9 @@ async def project(record: RecordState) -> None:
     """Keep the typed table that list pages and reports read in step with the synced record."""
     if record.table in INSPECTION_TABLES:
         await inspections.project(record)
+        return
+    if record.table == "feedback":
+        await feedback.project(record)
         return
     if record.table != "section_goals":
         return

@@ -11,12 +11,24 @@ from server.models import SyncClient, SyncRecord, User
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
-from sync import Engine, FieldType, FileBlobStore, Kind, Op, Policy, PushRequest, PushResponse, format_stamp
+from sync import (
+    Actor,
+    Engine,
+    FieldType,
+    FileBlobStore,
+    Kind,
+    Op,
+    Policy,
+    PushRequest,
+    PushResponse,
+    format_stamp,
+)
 from sync import missing as missing_blobs
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
 EPOCH = 1
 _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
+PUBLIC_ACTOR = Actor(user="public-web", scopes=frozenset({"ward"}), roles=frozenset({"public"}))
 
 
 class SyncService:
@@ -88,4 +100,37 @@ class SyncService:
             fields=fields,
         )
         response = await self.push(user, PushRequest(client_id=client_id, ops=[op]))
+        return response.results[0]
+
+    async def public_write(self, table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+        """A resident's comment from the public form: a ``create`` and nothing else, as its own client
+        (one per record), so simultaneous submissions never contend for a sequence number and sending
+        the same form twice is the same operation twice, stored once."""
+        client_id = str(uuid.uuid5(_WEB_CLIENTS, f"public:{table}:{record_id}"))
+        millis = int(now().timestamp() * 1000)
+        op = Op(
+            op_id=str(uuid.uuid5(_WEB_CLIENTS, f"public-op:{table}:{record_id}")),
+            client_seq=1,
+            hlc=format_stamp(millis, 0, client_id),
+            table=table,
+            record_id=record_id,
+            kind=Kind.CREATE,
+            base_version=None,
+            fields=fields,
+        )
+
+        async def only_new_comments(actor: Actor, op: Op, record: Any) -> str | None:
+            if op.table != "feedback" or op.kind is not Kind.CREATE or op.fields.get("channel") != "web":
+                return "the public form only leaves new comments"
+            return None
+
+        engine = Engine(
+            self.store,
+            self.registry,
+            secret=self.secret,
+            epoch=EPOCH,
+            authorize=only_new_comments,
+            on_change=project,
+        )
+        response = await engine.push(PUBLIC_ACTOR, PushRequest(client_id=client_id, ops=[op]))
         return response.results[0]

@@ -43,10 +43,11 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
+        # Kanji or katakana right before an honorific; hiragana ends the name ("窓口の田中さん" → 田中).
         "name",
         re.compile(
-            rf"(?<!{_KANA_KANJI}){_KANA_KANJI}{{1,5}}(?:[ 　]{_KANA_KANJI}{{1,5}})?"
-            r"(?=[ 　]?(?:様|さん|殿|氏|くん|ちゃん))"
+            r"[\u4e00-\u9fff\u30a1-\u30fa]{1,5}(?:[ 　][\u4e00-\u9fff\u30a1-\u30fa]{1,5})?"
+            r"(?=[ 　]?(?:様|さま|さん|殿|氏|くん|ちゃん))"
         ),
     ),
 )
@@ -77,6 +78,11 @@ NOT_NAMES = frozenset(
         "ご家族",
         "神",
         "お医者",
+        "客",
+        "子",
+        "赤",
+        "医者",
+        "皆様",
     ]
 )
 

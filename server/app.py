@@ -20,6 +20,7 @@ from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
 from server.config import Settings
 from server.conflicts import routes as conflict_routes
+from server.dashboard import routes as dashboard_routes
 from server.db import connected
 from server.devices import routes as device_routes
 from server.errors import handle_exception
@@ -52,6 +53,7 @@ FEATURE_ROUTES = [
     *action_routes.routes,
     *feedback_routes.routes,
     *voice_routes.routes,
+    *dashboard_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

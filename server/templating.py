@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from server import __version__
 from server.calendar_ja import fiscal_year, fiscal_year_label, format_date, wareki
+from server.charts import svg
 from server.timekeeping import local
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ def build_environment(asset_version: str) -> Environment:
     def static_url(path: str) -> str:
         return f"/static/{path}?v={asset_version}"
 
-    globals_: dict[str, Any] = {"static_url": static_url, "asset_version": asset_version}
+    globals_: dict[str, Any] = {"static_url": static_url, "asset_version": asset_version, "charts": svg}
     env.globals.update(globals_)
     env.filters["wareki"] = wareki
     env.filters["date_ja"] = format_date

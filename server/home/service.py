@@ -42,6 +42,12 @@ CARDS = (
         frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
+        N_("Dashboard"),
+        N_("The plan's results per section and month: inspections, actions, comments, sync health."),
+        "/dashboard",
+        frozenset({Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",

@@ -1,0 +1,163 @@
+"""The manager's dashboard: the plan's results per section and month, each panel loaded on its own so a
+slow one never holds the page; the filters live in the address so a view can be bookmarked and shared.
+
+/dashboard/report shows every panel in one page: printable, and kept for reading offline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Request, get
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
+
+from server.auth.guards import roles
+from server.charts import svg
+from server.dashboard import queries
+from server.i18n import N_
+from server.models import Role, Section, User
+from server.rendering import render, request_language
+from server.state import AppState
+from server.timekeeping import today
+
+DASHBOARD_USERS = roles(Role.CHIEF, Role.MANAGER)
+PANELS = ("inspections", "actions", "feedback", "sync")
+PANEL_TITLES = {
+    "inspections": N_("Inspections and their scores"),
+    "actions": N_("Corrective actions"),
+    "feedback": N_("Citizen comments: from receipt to improvement"),
+    "sync": N_("Sync health per device"),
+}
+
+
+def _period(
+    request: Request[Any, Any, Any],
+    year: int | None,
+    month_from: str | None,
+    month_to: str | None,
+    section: int | None,
+) -> queries.Period:
+    user: User = request.scope["state"]["user"]
+    if user.role is Role.CHIEF:
+        section = user.section_id  # a 課長 sees their own section
+    return queries.period_of(year, month_from, month_to, section, today())
+
+
+def _gettext(request: Request[Any, Any, Any]) -> Callable[[str], str]:
+    state: AppState = request.app.state.madoguchi
+    return state.catalogs.gettext(request_language(request))
+
+
+def _query(period: queries.Period, month_from: str | None, month_to: str | None) -> str:
+    params: dict[str, Any] = {"year": period.year}
+    if month_from:
+        params["month_from"] = month_from[:7]
+    if month_to:
+        params["month_to"] = month_to[:7]
+    if period.section:
+        params["section"] = period.section
+    return urlencode(params)
+
+
+def _section_name(sections: dict[int, Section], section_id: int) -> str:
+    return sections[section_id].name if section_id in sections else str(section_id)
+
+
+async def _panel_context(name: str, period: queries.Period, gettext: Callable[[str], str]) -> dict[str, Any]:
+    sections = {s.id: s for s in await Section.all().order_by("sort_order")}
+    context: dict[str, Any] = {
+        "panel": name,
+        "title": PANEL_TITLES[name],
+        "sections": sections,
+        "period": period,
+    }
+    if name == "inspections":
+        rows = await queries.inspection_stats(period)
+        context["rows"] = rows
+        context["bars"] = [
+            svg.Bar(_section_name(sections, r.section_id), round(r.score or 0), note=f"n={r.inspections}")
+            for r in rows
+        ]
+    elif name == "actions":
+        stats = await queries.action_stats(period, today())
+        context["stats"] = stats
+        context["bars"] = [
+            svg.Bar(
+                gettext("%(low)s–%(high)s days") % {"low": low, "high": high}
+                if high is not None
+                else gettext("over %(low)s days") % {"low": low - 1},
+                count,
+            )
+            for (low, high), count in stats.by_age
+        ]
+    elif name == "feedback":
+        funnel = await queries.feedback_funnel(period)
+        context["funnel"] = funnel
+        context["bars"] = [
+            svg.Bar(gettext("Received"), funnel.received),
+            svg.Bar(gettext("Answered"), funnel.answered),
+            svg.Bar(gettext("Published"), funnel.published),
+            svg.Bar(gettext("Improved"), funnel.improved),
+        ]
+    elif name == "sync":
+        context["devices"], context["conflicts"] = await queries.sync_health()
+    return context
+
+
+@get("/dashboard", opt=DASHBOARD_USERS)
+async def dashboard(
+    request: Request[Any, Any, Any],
+    year: FromQuery[int | None] = None,
+    month_from: FromQuery[str | None] = None,
+    month_to: FromQuery[str | None] = None,
+    section: FromQuery[int | None] = None,
+) -> Template:
+    """The ward's results at a glance; each panel arrives on its own."""
+    period = _period(request, year, month_from, month_to, section)
+    context = {
+        "period": period,
+        "query": _query(period, month_from, month_to),
+        "filters": {"month_from": (month_from or "")[:7], "month_to": (month_to or "")[:7]},
+        "sections": await Section.all().order_by("sort_order"),
+        "panels": PANELS,
+        "panel_titles": PANEL_TITLES,
+    }
+    return render(request, "dashboard/index.html", context)
+
+
+@get("/dashboard/panels/{name:str}", opt=DASHBOARD_USERS)
+async def panel(
+    request: Request[Any, Any, Any],
+    name: FromPath[str],
+    year: FromQuery[int | None] = None,
+    month_from: FromQuery[str | None] = None,
+    month_to: FromQuery[str | None] = None,
+    section: FromQuery[int | None] = None,
+) -> Template:
+    """One panel: its chart, the numbers behind it in a table, the period and counts."""
+    if name not in PANELS:
+        raise NotFoundException()
+    period = _period(request, year, month_from, month_to, section)
+    context = await _panel_context(name, period, _gettext(request))
+    return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
+
+
+@get("/dashboard/report", opt=DASHBOARD_USERS)
+async def report(
+    request: Request[Any, Any, Any],
+    year: FromQuery[int | None] = None,
+    month_from: FromQuery[str | None] = None,
+    month_to: FromQuery[str | None] = None,
+    section: FromQuery[int | None] = None,
+) -> Template:
+    """Every panel in one page, for printing and for reading offline."""
+    period = _period(request, year, month_from, month_to, section)
+    gettext = _gettext(request)
+    panels = [await _panel_context(name, period, gettext) for name in PANELS]
+    return render(request, "dashboard/report.html", {"period": period, "panels": panels})
+
+
+routes = [dashboard, panel, report]

@@ -1,0 +1,139 @@
+"""The dashboard's numbers against values worked out by hand on a small fixed data set."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import httpx
+from litestar import Litestar
+
+from server.dashboard import queries
+from server.models import CorrectiveAction, Feedback, FeedbackSection, Inspection, Section, User
+from tests.server.conftest import LoginAs
+
+TODAY = dt.date(2026, 11, 20)
+
+
+async def two_sections() -> tuple[int, int]:
+    first, second = await Section.all().order_by("id").limit(2)
+    return first.id, second.id
+
+
+async def inspect(section: int, submitted: dt.date, passed: int, failed: int, na: int = 0) -> None:
+    await Inspection.create(
+        id=uuid.uuid4(),
+        section_id=section,
+        status="submitted",
+        started_on=submitted,
+        submitted_on=submitted,
+        passed=passed,
+        failed=failed,
+        not_applicable=na,
+    )
+
+
+def test_periods_are_clamped_to_the_fiscal_year() -> None:
+    whole = queries.period_of(2026, None, None, None, TODAY)
+    assert (whole.start, whole.end) == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+    autumn = queries.period_of(2026, "2026-10", "2026-11", 3, TODAY)
+    assert (autumn.start, autumn.end, autumn.section) == (dt.date(2026, 10, 1), dt.date(2026, 11, 30), 3)
+    february = queries.period_of(2027, "2028-02", "2028-02", None, TODAY)
+    assert (february.start, february.end) == (dt.date(2028, 2, 1), dt.date(2028, 2, 29))
+    outside = queries.period_of(2026, "2025-01", "2030-12", None, TODAY)
+    assert (outside.start, outside.end) == (dt.date(2026, 4, 1), dt.date(2027, 3, 31))
+    assert queries.period_of(None, "nonsense", None, None, TODAY).year == 2026
+    assert len(whole.months) == 12 and whole.months[0] == dt.date(2026, 4, 1)
+
+
+async def test_inspection_scores_are_pooled_not_averaged(app: Litestar) -> None:
+    a, b = await two_sections()
+    await inspect(a, dt.date(2026, 4, 1), passed=9, failed=1)  # 90%
+    await inspect(a, dt.date(2026, 5, 31), passed=1, failed=1, na=8)  # 50%
+    await inspect(a, dt.date(2026, 3, 31), passed=0, failed=10)  # the previous fiscal year
+    await inspect(b, dt.date(2026, 6, 1), passed=0, failed=0, na=5)  # nothing applicable
+    rows = {
+        r.section_id: r
+        for r in await queries.inspection_stats(queries.period_of(2026, None, None, None, TODAY))
+    }
+    assert rows[a].inspections == 2 and (rows[a].passed, rows[a].failed) == (10, 2)
+    assert round(rows[a].score or 0, 1) == 83.3  # 10 ÷ 12, not (90 + 50) ÷ 2 = 70
+    assert rows[b].score is None
+    may = await queries.inspection_stats(queries.period_of(2026, "2026-05", "2026-05", None, TODAY))
+    assert [(r.section_id, r.passed) for r in may] == [(a, 1)]
+
+
+async def test_corrective_actions_by_age_overdue_and_on_time(app: Litestar) -> None:
+    a, b = await two_sections()
+
+    async def action(section: int, raised: dt.date, due: dt.date, closed: dt.date | None = None) -> None:
+        await CorrectiveAction.create(
+            id=uuid.uuid4(),
+            section_id=section,
+            title="x",
+            raised_on=raised,
+            due_on=due,
+            closed_on=closed,
+            status="confirmed" if closed else "in_progress",
+        )
+
+    await action(a, TODAY - dt.timedelta(days=10), TODAY + dt.timedelta(days=5))  # open, 10 days, not due
+    await action(a, TODAY - dt.timedelta(days=45), TODAY - dt.timedelta(days=1))  # open, 45 days, overdue
+    await action(b, TODAY - dt.timedelta(days=120), TODAY - dt.timedelta(days=90))  # open, 120 days, overdue
+    await action(
+        a, dt.date(2026, 5, 1), dt.date(2026, 5, 20), closed=dt.date(2026, 5, 11)
+    )  # 10 days, on time
+    await action(b, dt.date(2026, 6, 1), dt.date(2026, 6, 10), closed=dt.date(2026, 7, 1))  # 30 days, late
+    await action(b, dt.date(2026, 6, 1), dt.date(2026, 9, 1), closed=dt.date(2026, 6, 21))  # 20 days, on time
+    stats = await queries.action_stats(queries.period_of(2026, None, None, None, TODAY), TODAY)
+    assert [n for _, n in stats.by_age] == [1, 1, 0, 1]
+    assert (stats.open, stats.overdue, stats.closed, stats.closed_on_time) == (3, 2, 3, 2)
+    assert stats.median_days_to_close == 20 and round(stats.on_time_rate or 0) == 67
+    per = {s.section_id: s for s in stats.sections}
+    assert (per[a].open, per[a].overdue, per[a].closed, per[a].closed_on_time) == (2, 1, 1, 1)
+    assert (per[b].open, per[b].overdue, per[b].closed, per[b].closed_on_time) == (1, 1, 2, 1)
+    only_b = await queries.action_stats(queries.period_of(2026, None, None, b, TODAY), TODAY)
+    assert (only_b.open, only_b.closed) == (1, 2)
+
+
+async def test_feedback_funnel_and_response_time(app: Litestar) -> None:
+    a, _ = await two_sections()
+    received = dt.date(2026, 4, 1)
+    for days, status, improved in [(2, "published", True), (4, "approved", False), (None, "triaged", False)]:
+        row = await Feedback.create(
+            id=uuid.uuid4(),
+            text="x",
+            received_on=received,
+            answered_on=received + dt.timedelta(days=days) if days else None,
+            status=status,
+            improved=improved,
+        )
+        await FeedbackSection.create(feedback_id=row.id, section_id=a)
+    await Feedback.create(id=uuid.uuid4(), text="last year", received_on=dt.date(2026, 3, 31))
+    funnel = await queries.feedback_funnel(queries.period_of(2026, None, None, None, TODAY))
+    assert (funnel.received, funnel.answered, funnel.published, funnel.improved) == (3, 2, 1, 1)
+    assert (funnel.median_days, funnel.p90_days) == (3, 4)
+
+
+async def test_managers_see_every_panel_and_chiefs_their_own_section(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    await login_as("demo-manager")
+    page = await client.get("/dashboard", params={"year": 2026})
+    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 4
+    for name in ("inspections", "actions", "feedback", "sync"):
+        fragment = await client.get(f"/dashboard/panels/{name}?year=2026", headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and "<html" not in fragment.text
+    empty = await client.get("/dashboard/panels/inspections?year=2026", headers={"HX-Request": "true"})
+    assert "提出された点検はありません" in empty.text
+    report = await client.get("/dashboard/report?year=2026")
+    assert report.status_code == 200 and report.text.count('class="card panel"') == 4
+    assert (await client.get("/dashboard/panels/nothing")).status_code == 404
+
+    chief = await User.get(login="demo-chief")
+    other = await Section.exclude(id=chief.section_id).first()
+    assert other is not None
+    await inspect(other.id, dt.date(2026, 6, 1), passed=5, failed=0)
+    await login_as("demo-chief")
+    scoped = await client.get(f"/dashboard/panels/inspections?year=2026&section={other.id}")
+    assert other.name not in scoped.text, "a chief sees only their own section"

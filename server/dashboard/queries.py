@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from tortoise.expressions import F, Q
 from tortoise.functions import Count, Sum
 
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
-from server.feedback.service import median, percentile
-from server.models import CorrectiveAction, Device, Feedback, FeedbackSection, Inspection, SyncConflict
+from server.dashboard import sql
+from server.models import Device, Inspection, SyncConflict
 
 AGE_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))  # days an action has been open
 
@@ -84,58 +84,61 @@ class ActionStats:
 
 
 async def action_stats(period: Period, today: dt.date) -> ActionStats:
-    """Actions open at the end of the period by age, overdue ones, and those closed within it."""
+    """Actions open at the end of the period by age, overdue ones, and those closed within it: one
+    aggregate query grouped by section, and the median of days to close read from the database."""
     as_of = min(period.end, today)
-    base = CorrectiveAction.filter(deleted=False)
-    if period.section:
-        base = base.filter(section_id=period.section)
-    # Not closed by then: a NULL closing date never compares, so it is asked for explicitly.
-    open_at_end = base.filter(Q(closed_on__isnull=True) | Q(closed_on__gt=as_of), raised_on__lte=as_of)
-    stats = ActionStats()
-    for low, high in AGE_BUCKETS:
-        bucket = open_at_end.filter(raised_on__lte=as_of - dt.timedelta(days=low))
+    conn = sql.connection()
+    open_case = "raised_on <= ? AND (closed_on IS NULL OR closed_on > ?)"
+    columns = [f"SUM(CASE WHEN {open_case} THEN 1 ELSE 0 END) AS open_n"]
+    params: list[Any] = [as_of, as_of]
+    columns.append(f"SUM(CASE WHEN {open_case} AND due_on < ? THEN 1 ELSE 0 END) AS overdue_n")
+    params += [as_of, as_of, as_of]
+    for index, (low, high) in enumerate(AGE_BUCKETS):
+        condition = f"{open_case} AND raised_on <= ?"
+        params += [as_of, as_of, as_of - dt.timedelta(days=low)]
         if high is not None:
-            bucket = bucket.filter(raised_on__gte=as_of - dt.timedelta(days=high))
-        stats.by_age.append(((low, high), await bucket.count()))
-    stats.open = sum(n for _, n in stats.by_age)
-    stats.overdue = await open_at_end.filter(due_on__lt=as_of).count()
-    closed = base.filter(closed_on__gte=period.start, closed_on__lte=period.end)
-    stats.closed = await closed.count()
-    stats.closed_on_time = await closed.filter(closed_on__lte=F("due_on")).count() if stats.closed else 0
-    durations = [
-        (c - r).days
-        for r, c in await closed.values_list("raised_on", "closed_on")
-        if r is not None and c is not None
-    ]
-    stats.median_days_to_close = median(durations)
-    per_open = dict(
-        await open_at_end.annotate(n=Count("id")).group_by("section_id").values_list("section_id", "n")
+            condition += " AND raised_on >= ?"
+            params.append(as_of - dt.timedelta(days=high))
+        columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS age_{index}")
+    closed_case = "closed_on >= ? AND closed_on <= ?"
+    columns.append(f"SUM(CASE WHEN {closed_case} THEN 1 ELSE 0 END) AS closed_n")
+    columns.append(f"SUM(CASE WHEN {closed_case} AND closed_on <= due_on THEN 1 ELSE 0 END) AS on_time_n")
+    params += [period.start, period.end, period.start, period.end]
+    where, where_params = "deleted = ? AND raised_on <= ?", [False, max(as_of, period.end)]
+    if period.section:
+        where += " AND section_id = ?"
+        where_params.append(period.section)
+    found = await sql.rows(
+        # Built from the constant fragments above; every value is a parameter.
+        f"SELECT section_id, {', '.join(columns)} FROM corrective_action WHERE {where} GROUP BY section_id",  # noqa: S608
+        params + where_params,
     )
-    per_overdue = dict(
-        await open_at_end.filter(due_on__lt=as_of)
-        .annotate(n=Count("id"))
-        .group_by("section_id")
-        .values_list("section_id", "n")
-    )
-    per_closed = dict(
-        await closed.annotate(n=Count("id")).group_by("section_id").values_list("section_id", "n")
-    )
-    per_on_time = dict(
-        await closed.filter(closed_on__lte=F("due_on"))
-        .annotate(n=Count("id"))
-        .group_by("section_id")
-        .values_list("section_id", "n")
-    )
-    for section in sorted({*per_open, *per_overdue, *per_closed} - {None}):
-        stats.sections.append(
-            SectionActions(
-                section_id=int(section),
-                open=int(per_open.get(section, 0)),
-                overdue=int(per_overdue.get(section, 0)),
-                closed=int(per_closed.get(section, 0)),
-                closed_on_time=int(per_on_time.get(section, 0)),
-            )
+    stats = ActionStats()
+    ages = [0] * len(AGE_BUCKETS)
+    for row in found:
+        for index in range(len(AGE_BUCKETS)):
+            ages[index] += int(row[f"age_{index}"] or 0)
+        section = SectionActions(
+            section_id=int(row["section_id"]) if row["section_id"] is not None else 0,
+            open=int(row["open_n"] or 0),
+            overdue=int(row["overdue_n"] or 0),
+            closed=int(row["closed_n"] or 0),
+            closed_on_time=int(row["on_time_n"] or 0),
         )
+        stats.open += section.open
+        stats.overdue += section.overdue
+        stats.closed += section.closed
+        stats.closed_on_time += section.closed_on_time
+        if row["section_id"] is not None and (section.open or section.closed):
+            stats.sections.append(section)
+    stats.sections.sort(key=lambda s: s.section_id)
+    stats.by_age = list(zip(AGE_BUCKETS, ages, strict=True))
+    days = (
+        f"SELECT {sql.days_between('raised_on', 'closed_on', conn)} AS v FROM corrective_action "  # noqa: S608
+        f"WHERE {where.replace('raised_on <= ?', 'closed_on >= ? AND closed_on <= ?')}"
+    )
+    days_params = [False, period.start, period.end, *where_params[2:]]
+    stats.median_days_to_close = await sql.median_of(days, days_params, stats.closed)
     return stats
 
 
@@ -150,20 +153,38 @@ class Funnel:
 
 
 async def feedback_funnel(period: Period) -> Funnel:
-    """Comments received in the period and how far they got: answered, published, improved."""
-    base = Feedback.filter(deleted=False, received_on__gte=period.start, received_on__lte=period.end)
+    """Comments received in the period and how far they got: answered, published, improved; the days
+    from receipt to answer as median and 90th percentile, read from the database."""
+    conn = sql.connection()
+    where, params = (
+        "f.deleted = ? AND f.received_on >= ? AND f.received_on <= ?",
+        [False, period.start, period.end],
+    )
+    source = "feedback f"
     if period.section:
-        ids = await FeedbackSection.filter(section_id=period.section).values_list("feedback_id", flat=True)
-        base = base.filter(id__in=list(ids))
-    answered = base.filter(answered_on__isnull=False)
-    days = [(a - r).days for r, a in await answered.values_list("received_on", "answered_on") if r and a]
+        source += " JOIN feedback_section s ON s.feedback_id = f.id AND s.section_id = ?"
+        params = [period.section, *params]
+    found = await sql.rows(
+        "SELECT COUNT(*) AS received, "  # noqa: S608 - constant fragments, values are parameters
+        "SUM(CASE WHEN f.answered_on IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
+        "SUM(CASE WHEN f.status = 'published' THEN 1 ELSE 0 END) AS published, "
+        "SUM(CASE WHEN f.improved THEN 1 ELSE 0 END) AS improved "
+        f"FROM {source} WHERE {where}",
+        params,
+    )
+    row = found[0] if found else {}
+    answered = int(row.get("answered") or 0)
+    days = (
+        f"SELECT {sql.days_between('f.received_on', 'f.answered_on', conn)} AS v FROM {source} "  # noqa: S608
+        f"WHERE {where} AND f.answered_on IS NOT NULL"
+    )
     return Funnel(
-        received=await base.count(),
-        answered=len(days),
-        published=await base.filter(status="published").count(),
-        improved=await base.filter(improved=True).count(),
-        median_days=median(days),
-        p90_days=percentile(days, 0.9),
+        received=int(row.get("received") or 0),
+        answered=answered,
+        published=int(row.get("published") or 0),
+        improved=int(row.get("improved") or 0),
+        median_days=await sql.median_of(days, params, answered),
+        p90_days=await sql.percentile_of(days, params, answered, 0.9),
     )
 
 

@@ -5,11 +5,13 @@ slow one never holds the page; the filters live in the address so a view can be 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from litestar import Request, get
+from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -160,4 +162,64 @@ async def report(
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
 
 
-routes = [dashboard, panel, report]
+def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
+    """The table behind a panel, as rows for a spreadsheet (headers in Japanese, as staff file them)."""
+    sections = context["sections"]
+
+    def section_name(section_id: int) -> str:
+        return sections[section_id].name if section_id in sections else str(section_id)
+
+    if name == "inspections":
+        out: list[list[Any]] = [["課", "点検数", "適", "不適", "点数(%)"]]
+        for r in context["rows"]:
+            score = "" if r.score is None else f"{r.score:.1f}"
+            out.append([section_name(r.section_id), r.inspections, r.passed, r.failed, score])
+        return out
+    if name == "actions":
+        out = [["課", "未完了", "期限切れ", "期間中の完了", "期限内の完了"]]
+        for a in context["stats"].sections:
+            out.append([section_name(a.section_id), a.open, a.overdue, a.closed, a.closed_on_time])
+        return out
+    if name == "feedback":
+        f = context["funnel"]
+        return [
+            ["受付", "回答", "公開", "改善", "回答までの日数(中央値)", "回答までの日数(90パーセンタイル)"],
+            [f.received, f.answered, f.published, f.improved, f.median_days or "", f.p90_days or ""],
+        ]
+    out = [["端末", "利用者", "最終同期", "未送信(報告値)", "停止"]]
+    for d in context["devices"]:
+        synced = d.last_sync_at.isoformat() if d.last_sync_at else ""
+        out.append([d.label, d.login, synced, d.unsent, "はい" if d.revoked else ""])
+    return out
+
+
+@get("/dashboard/export/{name:str}", opt=DASHBOARD_USERS)
+async def export_csv(
+    request: Request[Any, Any, Any],
+    name: FromPath[str],
+    year: FromQuery[int | None] = None,
+    month_from: FromQuery[str | None] = None,
+    month_to: FromQuery[str | None] = None,
+    section: FromQuery[int | None] = None,
+) -> Response[bytes]:
+    """A panel's table as CSV, UTF-8 with a byte-order mark so Excel reads the Japanese correctly."""
+    name = name.removesuffix(".csv")
+    if name not in PANELS:
+        raise NotFoundException()
+    period = _period(request, year, month_from, month_to, section)
+    context = await _panel_context(name, period, _gettext(request))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"])
+    writer.writerows(_csv_rows(name, context))
+    return Response(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}-{period.start:%Y%m}-{period.end:%Y%m}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+routes = [dashboard, panel, report, export_csv]

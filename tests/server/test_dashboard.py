@@ -129,6 +129,9 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
     report = await client.get("/dashboard/report?year=2026")
     assert report.status_code == 200 and report.text.count('class="card panel"') == 4
     assert (await client.get("/dashboard/panels/nothing")).status_code == 404
+    exported = await client.get("/dashboard/export/actions.csv?year=2026")
+    assert exported.status_code == 200 and exported.content.startswith("\ufeff".encode())
+    assert "未完了" in exported.content.decode("utf-8-sig")
 
     chief = await User.get(login="demo-chief")
     other = await Section.exclude(id=chief.section_id).first()

@@ -29,6 +29,7 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.reports import routes as report_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -54,6 +55,7 @@ FEATURE_ROUTES = [
     *feedback_routes.routes,
     *voice_routes.routes,
     *dashboard_routes.routes,
+    *report_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -238,3 +238,34 @@ async def sync_health() -> tuple[list[DeviceHealth], int]:
         DeviceHealth(d.label, d.user.login, d.last_sync_at, d.unsent_reported, d.revoked) for d in devices
     ]
     return rows, await SyncConflict.filter(status="open").count()
+
+
+@dataclass(frozen=True)
+class SectionFeedback:
+    section_id: int
+    received: int
+    answered: int
+    improved: int
+
+
+async def feedback_by_section(period: Period) -> dict[int, SectionFeedback]:
+    """Comments received in the period per responsible section, and how many were answered and improved."""
+    where = "f.deleted = ? AND f.received_on >= ? AND f.received_on <= ?"
+    params: list[Any] = [False, period.start, period.end]
+    if period.section:
+        where += " AND s.section_id = ?"
+        params.append(period.section)
+    found = await sql.rows(
+        "SELECT s.section_id AS section_id, COUNT(*) AS received, "  # noqa: S608 - constant fragments
+        "SUM(CASE WHEN f.answered_on IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
+        "SUM(CASE WHEN f.improved THEN 1 ELSE 0 END) AS improved "
+        "FROM feedback f JOIN feedback_section s ON s.feedback_id = f.id "
+        f"WHERE {where} GROUP BY s.section_id",
+        params,
+    )
+    return {
+        int(r["section_id"]): SectionFeedback(
+            int(r["section_id"]), int(r["received"] or 0), int(r["answered"] or 0), int(r["improved"] or 0)
+        )
+        for r in found
+    }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 
 import httpx
 from litestar import Litestar
+from pypdf import PdfReader
 
 from server.dashboard import queries
 from server.models import CorrectiveAction, Feedback, FeedbackSection, Inspection, Section, User
@@ -140,3 +142,22 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
     await login_as("demo-chief")
     scoped = await client.get(f"/dashboard/panels/inspections?year=2026&section={other.id}")
     assert other.name not in scoped.text, "a chief sees only their own section"
+
+
+async def test_the_fiscal_year_report_and_a_month_s_report_print_and_download(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    a, _ = await two_sections()
+    await inspect(a, dt.date(2026, 4, 1), passed=9, failed=1)
+    await inspect(a, dt.date(2026, 5, 31), passed=1, failed=1)
+    await login_as("demo-manager")
+    year = await client.get("/reports", params={"year": 2026, "section": a})
+    assert year.status_code == 200 and "年度報告" in year.text and "83%" in year.text
+    may = await client.get("/reports", params={"month": "2026-05", "section": a})
+    assert "月次報告" in may.text and "50%" in may.text and "令和8年5月31日" in may.text
+    document = await client.get("/reports/report.pdf", params={"year": 2026})
+    assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(document.content)).pages)
+    assert "年度報告" in text and "課ごとの結果" in text
+    section_name = (await Section.get(id=a)).name
+    assert section_name in text

@@ -31,6 +31,7 @@ from server.sync_api import files as sync_files
 from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
+from server.template_admin import routes as template_admin_routes
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
 
 FEATURE_ROUTES = [
@@ -44,6 +45,7 @@ FEATURE_ROUTES = [
     *sync_files.routes,
     *goal_routes.routes,
     *conflict_routes.routes,
+    *template_admin_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -54,6 +54,12 @@ CARDS = (
         frozenset({Role.ADMIN}),
     ),
     WorkCard(
+        N_("Inspection templates"),
+        N_("The checklists of the workplace inspections: edit a new version and publish it."),
+        "/admin/templates",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
         N_("Sync status"),
         N_("Changes the server did not accept, and your devices."),
         "/sync",

@@ -25,6 +25,7 @@ from server.errors import handle_exception
 from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
+from server.rounds import routes as round_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -46,6 +47,7 @@ FEATURE_ROUTES = [
     *goal_routes.routes,
     *conflict_routes.routes,
     *template_admin_routes.routes,
+    *round_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -149,9 +149,13 @@ async def show_version(request: Request[Any, Any, Any], template_id: FromPath[in
 
 
 @post(f"{BASE}/{{template_id:int}}/new-version", opt=ADMIN)
-async def start_version(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Redirect:
+async def start_version(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Template | Redirect:
     """Start changing a template: a draft copied from this version (or the draft already open)."""
-    draft = await service.start_version(await _template(template_id))
+    template = await _template(template_id)
+    try:
+        draft = await service.start_version(template)
+    except EditRefused as exc:
+        return await _refused(request, template, exc)
     return Redirect(f"{BASE}/{draft.id}")
 
 

@@ -83,10 +83,15 @@ async def new_key(family: str, taken: set[str] | None = None) -> str:
 
 
 async def start_version(template: InspectionTemplate) -> InspectionTemplate:
-    """The family's draft: the one already open, or a new one copied from ``template`` (version + 1)."""
+    """The family's draft: the one already open, or a new one copied from ``template`` (version + 1).
+
+    Only the version in use is copied: a retired one would bring back text the office already replaced.
+    """
     existing = await draft_of(template.family)
     if existing is not None:
         return existing
+    if template.status != TemplateStatus.PUBLISHED:
+        raise EditRefused(N_("A new version is made from the version in use."))
     latest = await InspectionTemplate.filter(family=template.family).order_by("-version").first()
     version = (latest.version if latest else template.version) + 1
     try:

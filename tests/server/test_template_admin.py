@@ -266,3 +266,18 @@ async def test_only_the_system_administrator_edits_templates(login_as: LoginAs) 
     current = await _published()
     assert (await post_form(client, f"/admin/templates/{current.id}/new-version", {})).status_code == 403
     assert not await InspectionTemplate.exists(family=FAMILY, status=TemplateStatus.DRAFT)
+
+
+async def test_a_retired_version_is_not_copied_and_a_draft_can_be_discarded(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    old = await _published()
+    draft = await _new_draft(client)
+    assert (await post_form(client, f"/admin/templates/{draft.id}/publish", {})).status_code in {302, 303}
+    response = await post_form(client, f"/admin/templates/{old.id}/new-version", {})
+    assert response.status_code == 409 and "使用中の版から" in response.text
+    assert "廃止" in (await client.get(f"/admin/templates/{old.id}")).text
+    newer = await _new_draft(client)
+    response = await post_form(client, f"/admin/templates/{newer.id}/discard", {})
+    assert response.headers["location"] == "/admin/templates"
+    assert not await InspectionTemplate.exists(id=newer.id)
+    assert (await _published()).id == draft.id

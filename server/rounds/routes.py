@@ -84,7 +84,11 @@ async def _manage_page(
     gettext = state.catalogs.gettext(language)
     sections = await Section.all().order_by("sort_order", "id")
     names = await queries.family_names(language)
-    rounds = await InspectionRound.all().order_by("section_id", "family")
+    position = {s.id: n for n, s in enumerate(sections)}
+    rounds = sorted(
+        await InspectionRound.all(),
+        key=lambda r: (position.get(r.section_id, len(position)), names.get(r.family, r.family)),
+    )
     forms = {r.id: RoundForm(str(r.section_id), r.family, str(r.every_months), r.active) for r in rounds}
     forms.update(row_forms or {})
     return render(

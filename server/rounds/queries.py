@@ -26,7 +26,8 @@ async def submissions(year: int, section_ids: list[int], families: list[str]) ->
 
 async def active_plans(section_ids: list[int]) -> list[RoundPlan]:
     rounds = await InspectionRound.filter(active=True, section_id__in=section_ids)
-    return [RoundPlan(r.section_id, r.family, r.every_months, r.id) for r in rounds]
+    # A schedule edited outside the form with a zero interval still shows as monthly rather than failing.
+    return [RoundPlan(r.section_id, r.family, max(1, r.every_months), r.id) for r in rounds]
 
 
 async def family_names(language: str) -> dict[str, str]:

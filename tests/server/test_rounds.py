@@ -250,3 +250,11 @@ async def test_only_the_administrator_changes_rounds(login_as: LoginAs) -> None:
     response = await post_form(client, f"/inspections/rounds/{found.id}", {"every_months": "12"})
     assert response.status_code == 403
     assert (await InspectionRound.get(id=found.id)).every_months == found.every_months
+
+
+async def test_the_page_in_english_names_months_templates_and_sections_in_english(login_as: LoginAs) -> None:
+    client = await login_as("demo-chief")
+    client.cookies.set("lang", "en")
+    text = (await client.get("/inspections/rounds")).text
+    assert "Residents Section" in text and "Workplace inspection" in text
+    assert "Apr–Jun" in text and ">Apr<" in text

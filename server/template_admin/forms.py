@@ -61,14 +61,17 @@ def _clean(value: str | None) -> str:
     return (value or "").strip()
 
 
-def _number(raw: str) -> float | None:
+def _number(raw: str) -> float | int | None:
     """A number as typed on a Japanese keyboard too (全角 digits and minus), or None when it is not one."""
     text = unicodedata.normalize("NFKC", raw).replace("−", "-").replace(",", "")
     try:
         value = float(text)
     except ValueError:
         return None
-    return value if math.isfinite(value) else None
+    if not math.isfinite(value):
+        return None
+    # Whole numbers are stored as such, as the seeded templates write them (0, not 0.0).
+    return int(value) if value.is_integer() else value
 
 
 @dataclass

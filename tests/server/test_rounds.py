@@ -209,6 +209,8 @@ async def test_admin_changes_stops_and_adds_rounds(login_as: LoginAs) -> None:
     client = await login_as("demo-admin")
     kumin = await Section.get(code="kumin")
     found = await InspectionRound.get(section_id=kumin.id, family="shokuba-tenken")
+    forms = re.findall(r"<form\b.*?</form>", (await client.get("/inspections/rounds/manage")).text, re.S)
+    assert len(forms) > 2 and all('name="_csrf_token"' in form for form in forms)
     response = await post_form(
         client, f"/inspections/rounds/{found.id}", {"every_months": "3", "active": "on"}
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import httpx
@@ -52,6 +53,9 @@ async def test_new_version_copies_the_published_one_and_only_one_draft_is_open(l
     assert await InspectionTemplate.filter(family=FAMILY, status=TemplateStatus.DRAFT).count() == 1
     page = await client.get(f"/admin/templates/{draft.id}")
     assert "下書き" in page.text and "公開" in page.text
+    # Every form on the editor posts its CSRF token, so each works without script.
+    forms = re.findall(r"<form\b.*?</form>", page.text, re.S)
+    assert len(forms) > 10 and all('name="_csrf_token"' in form for form in forms)
 
 
 async def test_reworded_item_keeps_its_key_and_a_new_item_gets_a_new_one(login_as: LoginAs) -> None:
@@ -281,3 +285,20 @@ async def test_a_retired_version_is_not_copied_and_a_draft_can_be_discarded(logi
     assert response.headers["location"] == "/admin/templates"
     assert not await InspectionTemplate.exists(id=newer.id)
     assert (await _published()).id == draft.id
+
+
+async def test_number_item_accepts_full_width_digits_and_keeps_whole_numbers(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    draft = await _new_draft(client)
+    part = parse_body(draft.body)[0].key
+    response = await post_form(
+        client,
+        f"/admin/templates/{draft.id}/items/new",
+        {"part": part, "text": "室温", "type": "number", "unit": "℃", "min": "１０", "max": "28.5"},
+    )
+    assert response.status_code in {302, 303}, response.text
+    key = response.headers["location"].split("#item-")[1]
+    item = items_of(await InspectionTemplate.get(id=draft.id))[key]
+    assert (item.min, item.max, item.unit) == (10, 28.5, "℃") and isinstance(item.min, int)
+    form = await client.get(f"/admin/templates/{draft.id}/items/{key}")
+    assert 'value="10"' in form.text and 'value="28.5"' in form.text

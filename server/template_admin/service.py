@@ -21,6 +21,9 @@ from server.models import InspectionTemplate, TemplateStatus
 from server.template_admin.forms import DetailsForm, FamilyForm, ItemForm, PartForm
 from server.timekeeping import now
 
+# What lists of versions show; the bodies stay in the database.
+LISTED = ("id", "family", "version", "status", "name", "frequency_months", "published_at", "published_by")
+
 
 class EditRefused(Exception):
     """A change that cannot be made; ``message`` is a message id for the page."""
@@ -47,7 +50,7 @@ class Family:
 
 async def families() -> list[Family]:
     """Every template family with its versions, newest first; named by its newest version."""
-    rows = await InspectionTemplate.all().order_by("family", "-version")
+    rows = await InspectionTemplate.all().only(*LISTED).order_by("family", "-version")
     grouped: dict[str, Family] = {}
     for row in rows:
         grouped.setdefault(row.family, Family(row.family, row.name, [])).versions.append(row)
@@ -55,7 +58,7 @@ async def families() -> list[Family]:
 
 
 async def versions_of(family: str) -> list[InspectionTemplate]:
-    return await InspectionTemplate.filter(family=family).order_by("-version")
+    return await InspectionTemplate.filter(family=family).only(*LISTED).order_by("-version")
 
 
 async def draft_of(family: str) -> InspectionTemplate | None:

@@ -79,6 +79,7 @@ async def _version_page(
     new_part: PartForm | None = None,
     message: str = "",
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Template:
     """One version; a draft with its editing forms, ``part_forms`` holding any part typed with a mistake."""
     if details is None:
@@ -105,6 +106,7 @@ async def _version_page(
             **_choices(request),
         },
         status_code=status_code,
+        headers=headers,
     )
 
 
@@ -263,6 +265,7 @@ def _item_page(
             "item_key": item_key,
             **_choices(request),
         },
+        fragment="template_admin/_item_form.html" if item_key else None,
         status_code=status_code,
     )
 
@@ -342,6 +345,11 @@ async def save_item(
         await service.save_item(template, item_key, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.boosted:
+        # Saved from the form opened inside the item: the list is redrawn in place, form closed.
+        swap = {"HX-Retarget": "#editor-parts", "HX-Reselect": "#editor-parts", "HX-Reswap": "outerHTML"}
+        return await _version_page(request, template, headers=swap)
     return Redirect(f"{BASE}/{template.id}#item-{item_key}")
 
 

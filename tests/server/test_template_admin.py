@@ -302,3 +302,26 @@ async def test_number_item_accepts_full_width_digits_and_keeps_whole_numbers(log
     assert (item.min, item.max, item.unit) == (10, 28.5, "℃") and isinstance(item.min, int)
     form = await client.get(f"/admin/templates/{draft.id}/items/{key}")
     assert 'value="10"' in form.text and 'value="28.5"' in form.text
+
+
+async def test_an_item_edited_in_place_comes_back_as_a_form_or_as_the_redrawn_list(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    draft = await _new_draft(client)
+    part = parse_body(draft.body)[0]
+    key = part.items[0].key
+    htmx = {"HX-Request": "true"}
+    opened = await client.get(f"/admin/templates/{draft.id}/items/{key}", headers=htmx)
+    assert "<html" not in opened.text and f'hx-target="#item-{key}-editor"' in opened.text
+    refused = await post_form(
+        client, f"/admin/templates/{draft.id}/items/{key}", _item_data(part.key, ""), headers=htmx
+    )
+    assert refused.status_code == 422 and "<html" not in refused.text and 'id="f-text-error"' in refused.text
+    saved = await post_form(
+        client,
+        f"/admin/templates/{draft.id}/items/{key}",
+        _item_data(part.key, "言い換えた項目"),
+        headers=htmx,
+    )
+    assert saved.status_code == 200 and saved.headers["HX-Retarget"] == "#editor-parts"
+    assert 'id="editor-parts"' in saved.text and "言い換えた項目" in saved.text
+    assert items_of(await InspectionTemplate.get(id=draft.id))[key].text == "言い換えた項目"

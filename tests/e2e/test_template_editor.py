@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.async_api import Page, expect
 
 from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.test_accessibility import SMALL_TARGETS
 
 
 async def test_moving_an_item_keeps_the_page_focus_and_typed_text(
@@ -63,3 +64,29 @@ async def test_an_item_is_reworded_in_place_with_mistakes_shown_in_the_form(
     await expect(item.locator(".item-text")).to_have_text("記載台の記入例が最新の様式になっている")
     await expect(item.locator("form", has=page.get_by_label("点検する内容"))).to_have_count(0)
     assert page.url == editor_url
+
+
+async def test_editor_and_rounds_controls_are_large_enough_to_tap(
+    page: Page, live_server: LiveServer
+) -> None:
+    await page.set_viewport_size({"width": 820, "height": 1180})  # a tablet held upright
+    await sign_in(page, live_server.url, "demo-admin")
+    await page.goto(f"{live_server.url}/admin/templates")
+    assert await page.evaluate(SMALL_TARGETS) == []
+    await (
+        page.locator("a, button", has_text="下書き")
+        .or_(page.get_by_role("button", name="新しい版を作って編集"))
+        .first.click()
+    )
+    await expect(page.locator("h1")).to_contain_text("下書き")
+    draft_url = page.url
+    assert await page.evaluate(SMALL_TARGETS) == []
+    key = await page.locator(".item-row").first.get_attribute("id")
+    for path in (
+        f"{draft_url.removeprefix(live_server.url)}/items/{(key or '').removeprefix('item-')}",
+        "/admin/templates/new",
+        "/inspections/rounds",
+        "/inspections/rounds/manage",
+    ):
+        await page.goto(f"{live_server.url}{path}")
+        assert await page.evaluate(SMALL_TARGETS) == [], path

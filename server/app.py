@@ -30,12 +30,14 @@ from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
 from server.reports import routes as report_routes
+from server.rounds import routes as round_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
 from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
+from server.template_admin import routes as template_admin_routes
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
 from server.voice import routes as voice_routes
 
@@ -56,6 +58,8 @@ FEATURE_ROUTES = [
     *voice_routes.routes,
     *dashboard_routes.routes,
     *report_routes.routes,
+    *template_admin_routes.routes,
+    *round_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

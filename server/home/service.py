@@ -78,6 +78,18 @@ CARDS = (
         frozenset({Role.ADMIN}),
     ),
     WorkCard(
+        N_("Inspection rounds"),
+        N_("Which workplace inspections were done this fiscal year, which are due and which were missed."),
+        "/inspections/rounds",
+        frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER, Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Inspection templates"),
+        N_("The checklists of the workplace inspections: edit a new version and publish it."),
+        "/admin/templates",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
         N_("Sync status"),
         N_("Changes the server did not accept, and your devices."),
         "/sync",

@@ -84,3 +84,38 @@ async def test_each_role_reaches_exactly_its_routes(
             assert "閲覧する権限がありません" in response.text, where
         checked += 1
     assert checked >= 15
+
+
+INSPECTION_SCHEDULE_ROUTES = {
+    ("GET", "/admin/templates"): {Role.ADMIN},
+    ("GET", "/admin/templates/new"): {Role.ADMIN},
+    ("POST", "/admin/templates/new"): {Role.ADMIN},
+    ("GET", "/admin/templates/{template_id:int}"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/new-version"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/details"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/parts/new"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/parts/{part_key:str}"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/parts/{part_key:str}/move"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/parts/{part_key:str}/delete"): {Role.ADMIN},
+    ("GET", "/admin/templates/{template_id:int}/items/new"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/items/new"): {Role.ADMIN},
+    ("GET", "/admin/templates/{template_id:int}/items/{item_key:str}"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/items/{item_key:str}"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/items/{item_key:str}/move"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/items/{item_key:str}/delete"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/publish"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/discard"): {Role.ADMIN},
+    ("GET", "/inspections/rounds"): {Role.STAFF, Role.CHIEF, Role.MANAGER, Role.ADMIN},
+    ("GET", "/inspections/rounds/manage"): {Role.ADMIN},
+    ("POST", "/inspections/rounds/new"): {Role.ADMIN},
+    ("POST", "/inspections/rounds/{round_id:int}"): {Role.ADMIN},
+}
+
+
+def test_template_editor_and_rounds_routes_have_the_intended_roles(app: Litestar) -> None:
+    declared = {
+        (method, path): set(opt.get("roles", ()))
+        for method, path, opt in every_endpoint(app)
+        if path.startswith(("/admin/templates", "/inspections/rounds"))
+    }
+    assert declared == INSPECTION_SCHEDULE_ROUTES

@@ -1,0 +1,1 @@
+"""The inspection template editor (システム管理者)."""

@@ -14,7 +14,9 @@ from tortoise.functions import Count, Sum
 
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.dashboard import sql
-from server.models import Device, Inspection, SyncConflict
+from server.models import Device, Inspection, Section, SyncConflict
+from server.rounds import queries as round_queries
+from server.rounds.service import PeriodStatus, RoundPlan, period_statuses
 
 AGE_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))  # days an action has been open
 
@@ -269,3 +271,46 @@ async def feedback_by_section(period: Period) -> dict[int, SectionFeedback]:
         )
         for r in found
     }
+
+
+@dataclass(frozen=True)
+class SectionRounds:
+    section_id: int
+    done: int
+    late: int
+    missed: int
+    due: int
+
+
+async def round_stats(period: Period, today: dt.date) -> list[SectionRounds]:
+    """Per section, the scheduled inspection periods that started within the period: done, done late,
+    missed, or due now (upcoming ones are not counted)."""
+    plans: list[RoundPlan] = await round_queries.active_plans(
+        [s.id for s in await Section.all()] if not period.section else [period.section]
+    )
+    if not plans:
+        return []
+    submitted = await round_queries.submissions(
+        period.year, sorted({p.section_id for p in plans}), sorted({p.family for p in plans})
+    )
+    days: dict[tuple[int, str], list[dt.date]] = {}
+    for section_id, family, day in submitted:
+        days.setdefault((section_id, family), []).append(day)
+    counts: dict[int, dict[PeriodStatus, int]] = {}
+    for plan in plans:
+        for p in period_statuses(
+            period.year, plan.every_months, days.get((plan.section_id, plan.family), []), today
+        ):
+            if period.start <= p.start <= period.end:
+                tally = counts.setdefault(plan.section_id, {})
+                tally[p.status] = tally.get(p.status, 0) + 1
+    return [
+        SectionRounds(
+            section_id,
+            t.get(PeriodStatus.DONE, 0),
+            t.get(PeriodStatus.LATE, 0),
+            t.get(PeriodStatus.MISSED, 0),
+            t.get(PeriodStatus.DUE, 0),
+        )
+        for section_id, t in sorted(counts.items())
+    ]

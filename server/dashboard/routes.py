@@ -26,8 +26,9 @@ from server.state import AppState
 from server.timekeeping import today
 
 DASHBOARD_USERS = roles(Role.CHIEF, Role.MANAGER)
-PANELS = ("inspections", "actions", "feedback", "sync")
+PANELS = ("rounds", "inspections", "actions", "feedback", "sync")
 PANEL_TITLES = {
+    "rounds": N_("Inspection rounds: done, late, missed"),
     "inspections": N_("Inspections and their scores"),
     "actions": N_("Corrective actions"),
     "feedback": N_("Citizen comments: from receipt to improvement"),
@@ -76,7 +77,9 @@ async def _panel_context(name: str, period: queries.Period, gettext: Callable[[s
         "sections": sections,
         "period": period,
     }
-    if name == "inspections":
+    if name == "rounds":
+        context["round_rows"] = await queries.round_stats(period, today())
+    elif name == "inspections":
         rows = await queries.inspection_stats(period)
         context["rows"] = rows
         context["bars"] = [
@@ -169,8 +172,13 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
     def section_name(section_id: int) -> str:
         return sections[section_id].name if section_id in sections else str(section_id)
 
+    if name == "rounds":
+        out: list[list[Any]] = [["課", "実施済", "遅れて実施", "未実施", "実施時期"]]
+        for r in context["round_rows"]:
+            out.append([section_name(r.section_id), r.done, r.late, r.missed, r.due])
+        return out
     if name == "inspections":
-        out: list[list[Any]] = [["課", "点検数", "適", "不適", "点数(%)"]]
+        out = [["課", "点検数", "適", "不適", "点数(%)"]]
         for r in context["rows"]:
             score = "" if r.score is None else f"{r.score:.1f}"
             out.append([section_name(r.section_id), r.inspections, r.passed, r.failed, score])

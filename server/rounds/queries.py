@@ -13,14 +13,18 @@ async def submissions(year: int, section_ids: list[int], families: list[str]) ->
     """(section, family, submitted on) of every submitted inspection that decides this year's statuses."""
     if not section_ids or not families:
         return []
-    rows = await Inspection.filter(
-        status="submitted",
-        deleted=False,
-        section_id__in=section_ids,
-        family__in=families,
-        submitted_on__gte=fiscal_year_bounds(year)[0],
-        submitted_on__lte=last_day_needed(year),
-    ).values_list("section_id", "family", "submitted_on")
+    rows = (
+        await Inspection.filter(
+            status="submitted",
+            deleted=False,
+            section_id__in=section_ids,
+            family__in=families,
+            submitted_on__gte=fiscal_year_bounds(year)[0],
+            submitted_on__lte=last_day_needed(year),
+        )
+        .distinct()
+        .values_list("section_id", "family", "submitted_on")
+    )  # one row per day: bounded by the calendar
     return [(int(s), str(f), d) for s, f, d in rows if isinstance(d, date)]
 
 

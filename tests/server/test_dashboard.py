@@ -11,7 +11,15 @@ from litestar import Litestar
 from pypdf import PdfReader
 
 from server.dashboard import queries
-from server.models import CorrectiveAction, Feedback, FeedbackSection, Inspection, Section, User
+from server.models import (
+    CorrectiveAction,
+    Feedback,
+    FeedbackSection,
+    Inspection,
+    InspectionRound,
+    Section,
+    User,
+)
 from tests.server.conftest import LoginAs
 
 TODAY = dt.date(2026, 11, 20)
@@ -122,14 +130,14 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
 ) -> None:
     await login_as("demo-manager")
     page = await client.get("/dashboard", params={"year": 2026})
-    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 4
-    for name in ("inspections", "actions", "feedback", "sync"):
+    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 5
+    for name in ("rounds", "inspections", "actions", "feedback", "sync"):
         fragment = await client.get(f"/dashboard/panels/{name}?year=2026", headers={"HX-Request": "true"})
         assert fragment.status_code == 200 and "<html" not in fragment.text
     empty = await client.get("/dashboard/panels/inspections?year=2026", headers={"HX-Request": "true"})
     assert "提出された点検はありません" in empty.text
     report = await client.get("/dashboard/report?year=2026")
-    assert report.status_code == 200 and report.text.count('class="card panel"') == 4
+    assert report.status_code == 200 and report.text.count('class="card panel"') == 5
     assert (await client.get("/dashboard/panels/nothing")).status_code == 404
     exported = await client.get("/dashboard/export/actions.csv?year=2026")
     assert exported.status_code == 200 and exported.content.startswith("\ufeff".encode())
@@ -161,3 +169,19 @@ async def test_the_fiscal_year_report_and_a_month_s_report_print_and_download(
     assert "年度報告" in text and "課ごとの結果" in text
     section_name = (await Section.get(id=a)).name
     assert section_name in text
+
+
+async def test_rounds_count_done_late_and_missed_periods(app: Litestar) -> None:
+    a, _ = await two_sections()
+    await InspectionRound.filter(section_id=a, family="shokuba-tenken").update(every_months=1)
+    await InspectionRound.filter(section_id=a).exclude(family="shokuba-tenken").update(active=False)
+    # April done in April, May done late in June (which also counts for June), July to October missed.
+    for day in (dt.date(2026, 4, 10), dt.date(2026, 6, 3)):
+        await Inspection.create(
+            id=uuid.uuid4(), section_id=a, family="shokuba-tenken", status="submitted", submitted_on=day
+        )
+    rows = {
+        r.section_id: r
+        for r in await queries.round_stats(queries.period_of(2026, None, None, a, TODAY), TODAY)
+    }
+    assert (rows[a].done, rows[a].late, rows[a].missed, rows[a].due) == (2, 1, 4, 1)

@@ -28,6 +28,7 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.okuyami import routes as okuyami_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -51,6 +52,7 @@ FEATURE_ROUTES = [
     *inspection_routes.routes,
     *action_routes.routes,
     *feedback_routes.routes,
+    *okuyami_routes.routes,
     *voice_routes.routes,
 ]
 

@@ -166,10 +166,27 @@ def cmd_okuyami_plan(args: argparse.Namespace) -> int:
         print(f"madoguchi: the procedure catalogue cannot be used: {exc}", file=sys.stderr)
         return 1
     except IntakeError as exc:
-        for name, message in exc.errors.items():
-            print(f"madoguchi: {name}: {message}", file=sys.stderr)
+        for line in exc.lines():
+            print(f"madoguchi: {line}", file=sys.stderr)
         return EXIT_USAGE
     print(json.dumps(make_plan(intake, catalogue, mode).ids(), ensure_ascii=False))
+    return 0
+
+
+def cmd_okuyami_purge(_: argparse.Namespace) -> int:
+    from server.okuyami.service import purge_expired
+    from server.sync_api.service import SyncService
+    from server.timekeeping import today
+
+    settings = _settings()
+
+    async def run() -> int:
+        async with connected(settings.database_url):
+            sync = SyncService(settings.secret_key, settings.data_dir)
+            return await purge_expired(sync, today(), settings.okuyami_retention_days)
+
+    count = asyncio.run(run())
+    print(f"Purged the personal data of {count} closed bereavement case(s).")
     return 0
 
 
@@ -214,6 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="wording of the 世帯主変更届 rule (default: OKUYAMI_HOUSEHOLD_HEAD_MODE or refined_15plus)",
     )
     plan.set_defaults(func=cmd_okuyami_plan)
+    okuyami_commands.add_parser(
+        "purge", help="purge personal data of closed cases older than OKUYAMI_RETENTION_DAYS (run daily)"
+    ).set_defaults(func=cmd_okuyami_purge)
     return parser
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from server.i18n import N_
 from server.okuyami.rules import UNKNOWN, Scalar, Value
 
 ENUMS: dict[str, tuple[str, ...]] = {
@@ -130,12 +131,12 @@ DERIVED = "deceased.kaigo_category1"
 
 # Things a family might offer that the desk must not keep (利用目的の明示 promises this).
 NOT_COLLECTED = {
-    "deceased.cause_of_death": "The cause of death is not collected.",
-    "deceased.my_number": "My Number digits are not collected.",
-    "applicant.my_number": "My Number digits are not collected.",
-    "applicant.bank_account": "Bank account numbers are not stored; they go only onto a printed form.",
-    "funeral.bank_account": "Bank account numbers are not stored; they go only onto a printed form.",
-    "cards.disability_grade": "Disability grades are not collected, only whether there was a handbook.",
+    "deceased.cause_of_death": N_("The cause of death is not collected."),
+    "deceased.my_number": N_("My Number digits are not collected."),
+    "applicant.my_number": N_("My Number digits are not collected."),
+    "applicant.bank_account": N_("Bank account numbers are not stored; they go only onto a printed form."),
+    "funeral.bank_account": N_("Bank account numbers are not stored; they go only onto a printed form."),
+    "cards.disability_grade": N_("Disability grades are not collected, only whether there was a handbook."),
 }
 
 RULE_FIELDS: dict[str, type[bool] | type[int] | tuple[str, ...]] = {
@@ -152,11 +153,19 @@ def rule_type(path: str) -> type[bool] | type[int] | tuple[str, ...]:
 
 
 class IntakeError(ValueError):
-    """One or more answers cannot be used; ``errors`` maps each field to a message."""
+    """One or more answers cannot be used. ``errors`` maps each field to a message (an English msgid the
+    page translates); ``details`` adds, for the command line, what was given and what is allowed."""
 
-    def __init__(self, errors: dict[str, str]) -> None:
+    def __init__(self, errors: dict[str, str], details: dict[str, str]) -> None:
         self.errors = errors
+        self.details = details
         super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
+
+    def lines(self) -> list[str]:
+        return [
+            f"{name}: {message}" + (f" ({self.details[name]})" if name in self.details else "")
+            for name, message in self.errors.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -207,20 +216,20 @@ def kaigo_category1(born: date, died: date) -> bool:
 
 
 def _parse_date(name: str, raw: object, errors: dict[str, str]) -> date | None:
-    if not isinstance(raw, str):
-        errors[name] = "Enter the date as YYYY-MM-DD."
-        return None
     try:
-        return date.fromisoformat(raw.strip())
+        if isinstance(raw, str) and len(raw.strip()) == 10:
+            return date.fromisoformat(raw.strip())
     except ValueError:
-        errors[name] = f"{raw!r} is not a real date (YYYY-MM-DD)."
-        return None
+        pass
+    errors[name] = N_("This is not a real date (year-month-day).")
+    return None
 
 
 def parse_intake(data: Mapping[str, Any], today: date) -> Intake:
     """Check every answer and apply the defaults. Raises IntakeError naming each bad field."""
     flat = flatten(data)
     errors: dict[str, str] = {}
+    details: dict[str, str] = {}
     values: dict[str, Value] = {}
     dates: dict[str, date] = {}
     texts: dict[str, str] = {}
@@ -229,28 +238,31 @@ def parse_intake(data: Mapping[str, Any], today: date) -> Intake:
         if name in NOT_COLLECTED:
             errors[name] = NOT_COLLECTED[name]
         elif name == DERIVED:
-            errors[name] = "This is worked out from the dates of birth and death; do not enter it."
+            errors[name] = N_("This is worked out from the dates of birth and death; do not enter it.")
         elif name in BOOLEANS:
             if _is_unknown(raw):
                 values[name] = UNKNOWN
             elif isinstance(raw, bool):
                 values[name] = raw
             else:
-                errors[name] = f'{raw!r} is not an answer here; use true, false or "unknown".'
+                errors[name] = N_("Answer yes, no or don't know.")
+                details[name] = f'got {raw!r}; use true, false or "unknown"'
         elif name in COUNTS:
             if _is_unknown(raw):
                 values[name] = UNKNOWN
             elif isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 99:
                 values[name] = raw
             else:
-                errors[name] = f'{raw!r} is not a number of people (0–99 or "unknown").'
+                errors[name] = N_("Enter a number of people from 0 to 99, or don't know.")
+                details[name] = f"got {raw!r}"
         elif name in ENUMS:
             if _is_unknown(raw):
                 values[name] = UNKNOWN
             elif raw in ENUMS[name]:
                 values[name] = raw
             else:
-                errors[name] = f"{raw!r} is not one of: {', '.join(ENUMS[name])}, unknown."
+                errors[name] = N_("This is not one of the choices.")
+                details[name] = f"got {raw!r}; one of {', '.join(ENUMS[name])}, unknown"
         elif name in REQUIRED_DATES or name in OPTIONAL_DATES:
             if raw is None or raw == "":
                 continue
@@ -261,38 +273,38 @@ def parse_intake(data: Mapping[str, Any], today: date) -> Intake:
             if raw is None:
                 continue
             if not isinstance(raw, str):
-                errors[name] = "Enter text here."
+                errors[name] = N_("Enter text here.")
             elif len(raw) > TEXT_MAX:
-                errors[name] = f"Keep this under {TEXT_MAX} characters."
+                errors[name] = N_("Keep this under 200 characters.")
             elif raw.strip():
                 texts[name] = raw.strip()
         else:
-            errors[name] = "This is not a question of the intake."
+            errors[name] = N_("This is not a question of the intake.")
 
     if "deceased.health_insurance" not in flat:
-        errors.setdefault("deceased.health_insurance", 'Say which health insurance, or "unknown".')
+        errors.setdefault("deceased.health_insurance", N_("Say which health insurance, or don't know."))
     for name in REQUIRED_DATES:
         if name not in flat or flat[name] in (None, ""):
-            errors.setdefault(name, "This date is needed.")
+            errors.setdefault(name, N_("This date is needed."))
     born, died = dates.get("deceased.date_of_birth"), dates.get("deceased.date_of_death")
     if born and born > today:
-        errors.setdefault("deceased.date_of_birth", "The date of birth is in the future.")
+        errors.setdefault("deceased.date_of_birth", N_("The date of birth is in the future."))
     if died and died > today:
-        errors.setdefault("deceased.date_of_death", "The date of death is in the future.")
+        errors.setdefault("deceased.date_of_death", N_("The date of death is in the future."))
     if born and died and died < born:
-        errors.setdefault("deceased.date_of_death", "The date of death is before the date of birth.")
+        errors.setdefault("deceased.date_of_death", N_("The date of death is before the date of birth."))
     funeral = dates.get("funeral.date")
     if funeral and died and funeral < died:
-        errors.setdefault("funeral.date", "The funeral cannot be before the death.")
+        errors.setdefault("funeral.date", N_("The funeral cannot be before the death."))
     counts = {name: values.get(name) for name in COUNTS}
     total = counts["household.remaining_members"]
     if isinstance(total, int):
         for part in ("household.remaining_members_aged_15_plus", "household.remaining_kokuho_members"):
             value = counts[part]
             if isinstance(value, int) and value > total:
-                errors.setdefault(part, "This is more than the people remaining in the household.")
+                errors.setdefault(part, N_("This is more than the people remaining in the household."))
     if errors:
-        raise IntakeError(errors)
+        raise IntakeError(errors, details)
 
     given = frozenset(values)
     defaults: dict[str, Value] = {**BOOLEANS, **COUNTS, **ENUM_DEFAULTS}

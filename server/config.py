@@ -67,6 +67,9 @@ class Settings:
     okuyami_retention_days: int = 365
     """OKUYAMI_RETENTION_DAYS: days after a bereavement case is closed before its personal data is purged."""
 
+    okuyami_slots_per_day: int = 4
+    """OKUYAMI_SLOTS_PER_DAY: bookable bereavement-desk visits per day."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -85,6 +88,9 @@ class Settings:
         retention = _int(env, "OKUYAMI_RETENTION_DAYS", defaults.okuyami_retention_days)
         if retention < 1:
             raise SettingsError("OKUYAMI_RETENTION_DAYS must be at least 1")
+        slots = _int(env, "OKUYAMI_SLOTS_PER_DAY", defaults.okuyami_slots_per_day)
+        if not 1 <= slots <= 20:
+            raise SettingsError("OKUYAMI_SLOTS_PER_DAY must be between 1 and 20")
         database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
@@ -103,6 +109,7 @@ class Settings:
             release=env.get("RELEASE", defaults.release),
             okuyami_household_head_mode=head_mode,
             okuyami_retention_days=retention,
+            okuyami_slots_per_day=slots,
         )
 
     @staticmethod

@@ -11,6 +11,22 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.CreateModel(
+            name='OkuyamiAppointment',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('day', fields.DateField()),
+                ('slot', fields.IntField()),
+                ('caller_name', fields.CharField(default='', db_default='', max_length=100)),
+                ('caller_phone', fields.CharField(default='', db_default='', max_length=20)),
+                ('case_id', fields.UUIDField(null=True)),
+                ('cancelled', fields.BooleanField(default=False, db_default=False)),
+                ('created_by', fields.CharField(default='', db_default='', max_length=64)),
+                ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
+            ],
+            options={'table': 'okuyami_appointment', 'app': 'models', 'indexes': [Index(fields=['day', 'slot'], name='idx_okuyami_appointment_day')], 'pk_attr': 'id', 'table_description': 'A desk booking taken by phone: a slot of a day, who called. Kept only as long as the case is.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='OkuyamiCase',
             fields=[
                 ('id', fields.UUIDField(primary_key=True, default=uuid4, unique=True, db_index=True)),

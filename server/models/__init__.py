@@ -12,7 +12,7 @@ from server.models.inspections import (
     InspectionTemplate,
     TemplateStatus,
 )
-from server.models.okuyami import OkuyamiCase
+from server.models.okuyami import OkuyamiAppointment, OkuyamiCase
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
     SectionGoal,
@@ -37,6 +37,7 @@ __all__ = [
     "InspectionRound",
     "InspectionTemplate",
     "LoginFailure",
+    "OkuyamiAppointment",
     "OkuyamiCase",
     "PublicSubmission",
     "Role",

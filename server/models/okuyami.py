@@ -34,3 +34,21 @@ class OkuyamiCase(Model):
             Index(fields=["visit_date"], name="idx_okuyami_case_visit"),
             Index(fields=["status"], name="idx_okuyami_case_status"),
         ]
+
+
+class OkuyamiAppointment(Model):
+    """A desk booking taken by phone: a slot of a day, who called. Kept only as long as the case is."""
+
+    id = fields.IntField(primary_key=True)
+    day = fields.DateField()
+    slot = fields.IntField()
+    caller_name = fields.CharField(max_length=100, default="", db_default="")
+    caller_phone = fields.CharField(max_length=20, default="", db_default="")
+    case_id = fields.UUIDField(null=True)  # the visit it became
+    cancelled = fields.BooleanField(default=False, db_default=False)
+    created_by = fields.CharField(max_length=64, default="", db_default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "okuyami_appointment"
+        indexes = [Index(fields=["day", "slot"], name="idx_okuyami_appointment_day")]

@@ -9,7 +9,7 @@ from typing import Any
 
 from server import audit
 from server.i18n import N_
-from server.models import OkuyamiCase, Role, User
+from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
 from server.okuyami.intake import NOT_COLLECTED
 from sync import FieldSpec, FieldType, Op, Policy, RecordState, TableSpec, Workflow
 
@@ -33,6 +33,7 @@ OKUYAMI_CASES = TableSpec(
         "started_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
         "finished_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
         "status": FieldSpec(FieldType.TEXT, Policy.STATE),
+        "appointment_id": FieldSpec(FieldType.INT, Policy.LWW),
     },
     scope_of=lambda _: SCOPE,
     workflow=Workflow(
@@ -112,6 +113,8 @@ async def project(record: RecordState) -> None:
             target_id=record.id,
             detail={"shown_at": v["notice_shown_at"] or ""},
         )
+    if v["appointment_id"]:
+        await OkuyamiAppointment.filter(id=v["appointment_id"]).update(case_id=record.id)
     await OkuyamiCase.update_or_create(
         id=record.id,
         defaults={

@@ -6,21 +6,24 @@ Only おくやみ担当 see cases. Every page that shows a case's personal data 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.params import FromPath
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server import audit
 from server.auth.guards import roles
 from server.form_body import FormBody
-from server.models import OkuyamiCase, Role, User
+from server.i18n import N_
+from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
 from server.okuyami import service
 from server.okuyami.catalogue import default_catalogue
-from server.okuyami.forms import parse_progress
+from server.okuyami.forms import BookingForm, parse_booking, parse_progress
 from server.okuyami.intake import IntakeError
 from server.okuyami.pdf import render_guide_pdf
 from server.okuyami.questions import COUNT_CHOICES, GROUPS
@@ -61,27 +64,30 @@ async def desk(request: Request[Any, Any, Any]) -> Template:
 
 
 @get("/okuyami/new", opt=DESK)
-async def notice(request: Request[Any, Any, Any]) -> Template:
+async def notice(request: Request[Any, Any, Any], appointment: FromQuery[int | None] = None) -> Template:
     """The purpose notice (利用目的の明示), shown before anything about the family is typed."""
-    return render(request, "okuyami/notice.html", {"today": today().isoformat()})
+    booked = await OkuyamiAppointment.get_or_none(id=appointment, cancelled=False) if appointment else None
+    return render(request, "okuyami/notice.html", {"today": today().isoformat(), "appointment": booked})
 
 
 @post("/okuyami/new", opt=DESK)
-async def notice_shown(request: Request[Any, Any, Any]) -> Template | Redirect:
+async def notice_shown(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
     """Without JavaScript: the notice was explained, so the case starts and the questionnaire opens."""
     case_id = str(uuid.uuid4())
     moment = now().isoformat()
-    fields = {
+    fields: dict[str, Any] = {
         "visit_date": today().isoformat(),
         "notice_shown_at": moment,
         "status": "open",
         "started_at": moment,
     }
+    appointment = data.get("appointment_id", "")
+    if appointment.isdigit() and await OkuyamiAppointment.exists(id=int(appointment)):
+        fields["appointment_id"] = int(appointment)
     result = await _state(request).sync.web_write(_user(request), TABLE, case_id, Kind.CREATE, fields, None)
     if result["status"] == "rejected":
-        return render(
-            request, "okuyami/notice.html", {"today": today().isoformat(), "error": True}, status_code=409
-        )
+        context = {"today": today().isoformat(), "error": True, "appointment": None}
+        return render(request, "okuyami/notice.html", context, status_code=409)
     return Redirect(f"/okuyami/cases/{case_id}/intake")
 
 
@@ -220,6 +226,69 @@ async def save_progress(
     return Redirect(f"/okuyami/cases/{case.id}")
 
 
+async def _appointments_page(
+    request: Request[Any, Any, Any], day: dt.date, form: BookingForm, status_code: int = 200
+) -> Template:
+    slots = _state(request).settings.okuyami_slots_per_day
+    booked = await OkuyamiAppointment.filter(day=day, cancelled=False).order_by("slot")
+    await audit.record(
+        request, "okuyami.appointments_viewed", target_type="okuyami_appointment", target_id=day.isoformat()
+    )
+    context = {
+        "day": day,
+        "days": await service.week_of_slots(max(today(), day - dt.timedelta(days=day.weekday())), slots),
+        "by_slot": {a.slot: a for a in booked},
+        "slots": range(1, slots + 1),
+        "slot_options": [(str(n), str(n)) for n in range(1, slots + 1)],
+        "form": form,
+    }
+    return render(request, "okuyami/appointments.html", context, status_code=status_code)
+
+
+@get("/okuyami/appointments", opt=DESK)
+async def appointments(request: Request[Any, Any, Any], day: FromQuery[dt.date | None] = None) -> Template:
+    """Desk bookings: the free slots of the coming working days and who booked the chosen day."""
+    chosen = day or today()
+    return await _appointments_page(request, chosen, BookingForm(day=chosen.isoformat()))
+
+
+@post("/okuyami/appointments", opt=DESK)
+async def book(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
+    """Book a slot for a caller; a taken slot or a bad field comes back with everything typed kept."""
+    settings = _state(request).settings
+    form = parse_booking(dict(data), today(), settings.okuyami_slots_per_day)
+    if not form.errors and await OkuyamiAppointment.exists(
+        day=form.parsed_day, slot=int(form.slot), cancelled=False
+    ):
+        form.errors["slot"] = N_("This slot is already booked.")
+    if form.errors:
+        day = form.parsed_day if "day" not in form.errors else today()
+        return await _appointments_page(request, day, form, status_code=422)
+    booking = await OkuyamiAppointment.create(
+        day=form.parsed_day,
+        slot=int(form.slot),
+        caller_name=form.caller_name,
+        caller_phone=form.caller_phone,
+        created_by=_user(request).login,
+    )
+    await audit.record(
+        request, "okuyami.appointment_booked", target_type="okuyami_appointment", target_id=booking.id
+    )
+    return Redirect(f"/okuyami/appointments?day={form.day}")
+
+
+@post("/okuyami/appointments/{appointment_id:int}/cancel", opt=DESK)
+async def cancel_booking(request: Request[Any, Any, Any], appointment_id: FromPath[int]) -> Redirect:
+    booking = await OkuyamiAppointment.get_or_none(id=appointment_id)
+    if booking is None:
+        raise NotFoundException("No such booking.")
+    await OkuyamiAppointment.filter(id=appointment_id).update(cancelled=True)
+    await audit.record(
+        request, "okuyami.appointment_cancelled", target_type="okuyami_appointment", target_id=appointment_id
+    )
+    return Redirect(f"/okuyami/appointments?day={booking.day.isoformat()}")
+
+
 @get("/okuyami/statistics", opt=STATISTICS)
 async def statistics(request: Request[Any, Any, Any]) -> Template:
     """Counts and handling times without names: what a manager may see."""
@@ -241,5 +310,8 @@ routes = [
     guide_printed,
     guide_pdf,
     save_progress,
+    appointments,
+    book,
+    cancel_booking,
     statistics,
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from litestar.exceptions import NotFoundException
 
-from server.models import OkuyamiCase
+from server.models import OkuyamiAppointment, OkuyamiCase
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
 from server.okuyami.intake import Intake, IntakeError, parse_intake
@@ -101,8 +101,23 @@ async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase
     return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
 
 
+async def week_of_slots(start: dt.date, slots_per_day: int, days: int = 10) -> list[tuple[dt.date, int]]:
+    """The next working days from ``start`` with the number of free slots of each."""
+    result: list[tuple[dt.date, int]] = []
+    day = start
+    while len(result) < days:
+        if day.weekday() < 5:
+            booked = await OkuyamiAppointment.filter(day=day, cancelled=False).count()
+            result.append((day, max(slots_per_day - booked, 0)))
+        day += dt.timedelta(days=1)
+    return result
+
+
 async def purge_expired(sync: SyncService, today: dt.date, retention_days: int) -> int:
-    """Purge the personal data of every closed case past its retention period; returns how many."""
+    """Purge the personal data of every closed case past its retention period, and the callers' names
+    of bookings as old; returns how many cases."""
+    limit = today - dt.timedelta(days=retention_days)
+    await OkuyamiAppointment.filter(day__lte=limit).update(caller_name="", caller_phone="")
     purged = 0
     for case in await due_for_purge(today, retention_days):
         if await sync.purge(OKUYAMI_CASES.name, str(case.id)):

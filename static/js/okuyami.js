@@ -46,8 +46,10 @@ function startNotice(userKey, form) {
     event.preventDefault();
     const id = crypto.randomUUID();
     const moment = new Date().toISOString();
-    await Outbox.record(userKey, { table: TABLE, id, kind: "create", fields: {
-      visit_date: form.elements.visit_date.value, notice_shown_at: moment, status: "open", started_at: moment } });
+    const fields = { visit_date: form.elements.visit_date.value, notice_shown_at: moment, status: "open",
+      started_at: moment };
+    if (form.elements.appointment_id) fields.appointment_id = Number(form.elements.appointment_id.value);
+    await Outbox.record(userKey, { table: TABLE, id, kind: "create", fields });
     flush(userKey);
     window.location.assign(`/okuyami/intake#${id}`);
   });

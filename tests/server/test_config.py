@@ -40,9 +40,11 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
             "RELEASE": "2026.11",
             "OKUYAMI_HOUSEHOLD_HEAD_MODE": "kawasaki_simple",
             "OKUYAMI_RETENTION_DAYS": "400",
+            "OKUYAMI_SLOTS_PER_DAY": "6",
         }
     )
     assert (settings.okuyami_household_head_mode, settings.okuyami_retention_days) == ("kawasaki_simple", 400)
+    assert settings.okuyami_slots_per_day == 6
     assert (settings.database_url, settings.port, settings.default_language) == (
         "postgres://u:p@db:5432/madoguchi",
         9000,
@@ -64,6 +66,7 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
         ("OKUYAMI_HOUSEHOLD_HEAD_MODE", "loose", "one of refined_15plus, kawasaki_simple, not 'loose'"),
         ("OKUYAMI_RETENTION_DAYS", "0", "OKUYAMI_RETENTION_DAYS must be at least 1"),
         ("OKUYAMI_RETENTION_DAYS", "a year", "OKUYAMI_RETENTION_DAYS must be a whole number"),
+        ("OKUYAMI_SLOTS_PER_DAY", "0", "OKUYAMI_SLOTS_PER_DAY must be between 1 and 20"),
     ],
 )
 def test_a_bad_value_names_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:

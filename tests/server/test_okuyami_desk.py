@@ -12,9 +12,10 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from server.models import AuditEvent, OkuyamiCase, SyncRecord
+from server.models import AuditEvent, OkuyamiAppointment, OkuyamiCase, SyncRecord
 from server.okuyami.service import purge_expired
 from server.state import AppState
+from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form
 
 HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
@@ -217,8 +218,13 @@ async def test_progress_closing_and_the_purge_keep_only_anonymous_figures(
 
     state: AppState = app.state.madoguchi
     assert case.closed_on is not None
+    old = await OkuyamiAppointment.create(
+        day=case.closed_on, slot=1, caller_name="溝口 一郎", caller_phone="044"
+    )
     assert await purge_expired(state.sync, case.closed_on + dt.timedelta(days=364), 365) == 0
+    assert (await OkuyamiAppointment.get(id=old.id)).caller_name == "溝口 一郎"
     assert await purge_expired(state.sync, case.closed_on + dt.timedelta(days=365), 365) == 1
+    assert (await OkuyamiAppointment.get(id=old.id)).caller_name == ""
     purged = await OkuyamiCase.get(id=case_id)
     assert purged.purged and purged.deceased_name == "" and purged.answers == "{}"
     assert "household_head_change" in json.loads(purged.procedures)
@@ -227,3 +233,48 @@ async def test_progress_closing_and_the_purge_keep_only_anonymous_figures(
     assert (await client.get(f"/okuyami/cases/{case_id}")).status_code == 404
     stats = await client.get("/okuyami/statistics")
     assert 'data-figure="cases">1<' in stats.text and 'data-figure="closed">1<' in stats.text
+
+
+def next_monday() -> dt.date:
+    day = today() + dt.timedelta(days=1)
+    while day.weekday() != 0:
+        day += dt.timedelta(days=1)
+    return day
+
+
+async def test_bookings_fill_the_day_s_slots_and_lead_to_the_visit(login_as: LoginAs) -> None:
+    client = await login_as("demo-okuyami")
+    monday = next_monday().isoformat()
+    booking = {"day": monday, "slot": "2", "caller_name": "溝口 一郎", "caller_phone": "044-000-0000"}
+    booked = await post_form(client, "/okuyami/appointments", booking)
+    assert booked.status_code == 302
+    page = await client.get(f"/okuyami/appointments?day={monday}")
+    assert "溝口 一郎" in page.text and f'data-free="{monday}">3<' in page.text
+
+    taken = await post_form(client, "/okuyami/appointments", {**booking, "caller_name": "久地 次郎"})
+    assert taken.status_code == 422 and "この枠はすでに予約されています" in taken.text
+    assert 'value="久地 次郎"' in taken.text
+    saturday = (next_monday() + dt.timedelta(days=5)).isoformat()
+    for bad, message in [
+        ({**booking, "day": "2020-01-06"}, "過ぎています"),
+        ({**booking, "day": saturday}, "土曜日・日曜日"),
+        ({**booking, "caller_name": ""}, "氏名を入力してください"),
+        ({**booking, "slot": "9"}, "枠を選んでください"),
+        ({**booking, "caller_phone": "call me"}, "数字とハイフンで"),
+    ]:
+        refused = await post_form(client, "/okuyami/appointments", bad)
+        assert refused.status_code == 422 and message in refused.text, bad
+
+    appointment = await OkuyamiAppointment.get(caller_name="溝口 一郎")
+    notice = await client.get(f"/okuyami/new?appointment={appointment.id}")
+    assert "溝口 一郎" in notice.text
+    started = await post_form(client, "/okuyami/new", {"appointment_id": str(appointment.id)})
+    case_id = started.headers["location"].split("/")[3]
+    assert str((await OkuyamiAppointment.get(id=appointment.id)).case_id) == case_id
+
+    cancelled = await post_form(client, f"/okuyami/appointments/{appointment.id}/cancel", {})
+    assert cancelled.status_code == 302
+    assert f'data-free="{monday}">4<' in (await client.get(f"/okuyami/appointments?day={monday}")).text
+    await client.post("/logout", data={"_csrf_token": client.cookies["madoguchi_csrf"]})
+    staff = await login_as("demo-staff")
+    assert (await staff.get(f"/okuyami/appointments?day={monday}")).status_code == 403

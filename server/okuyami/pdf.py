@@ -126,3 +126,51 @@ def render_guide_pdf(guide: Guide, intake: Intake, ward_name: str, gettext: Call
     story.append(Paragraph(_text("・".join(m["ja"] for m in guide.other_matters)), body))
     document.build(story)
     return buffer.getvalue()
+
+
+def render_sheet_pdf(
+    title: str,
+    counter: str,
+    lines: list[tuple[str, str]],
+    bank: list[tuple[str, str]],
+    gettext: Callable[[str], str],
+) -> bytes:
+    """One pre-filled application sheet: the values the desk transcribes, and room for the signature."""
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=title,
+    )
+    heading, body = _style(14), _style(11)
+    rows = [
+        [Paragraph(_text(label), body), Paragraph(_text(value), body)] for label, value in [*lines, *bank]
+    ]
+    rows.append([Paragraph(_text(gettext("Signature (handwritten)")), body), Paragraph("", body)])
+    table = Table(rows, colWidths=[55 * mm, 119 * mm], rowHeights=[None] * (len(rows) - 1) + [22 * mm])
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f3f7")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    story = [
+        Paragraph(_text(title), heading),
+        Paragraph(_text(gettext("Counter") + ": " + counter), body),
+        Spacer(1, 5 * mm),
+        table,
+        Spacer(1, 4 * mm),
+        Paragraph(
+            _text(gettext("Prepared by the bereavement desk. Please check every entry before signing.")), body
+        ),
+    ]
+    document.build(story)
+    return buffer.getvalue()

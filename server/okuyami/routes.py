@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -21,11 +22,11 @@ from server.auth.guards import roles
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
-from server.okuyami import service
+from server.okuyami import service, sheets
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.forms import BookingForm, parse_booking, parse_progress
 from server.okuyami.intake import IntakeError
-from server.okuyami.pdf import render_guide_pdf
+from server.okuyami.pdf import render_guide_pdf, render_sheet_pdf
 from server.okuyami.questions import COUNT_CHOICES, GROUPS
 from server.okuyami.records import OKUYAMI_CASES, PROCEDURE_STATE_LABELS, PROCEDURE_STATES
 from server.rendering import render, request_language
@@ -47,6 +48,10 @@ def _user(request: Request[Any, Any, Any]) -> User:
 def _state(request: Request[Any, Any, Any]) -> AppState:
     state: AppState = request.app.state.madoguchi
     return state
+
+
+def gettext_of(request: Request[Any, Any, Any]) -> Callable[[str], str]:
+    return _state(request).catalogs.gettext(request_language(request))
 
 
 def _questionnaire(values: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
@@ -200,6 +205,101 @@ async def guide_pdf(
     )
 
 
+async def _sheet(case: OkuyamiCase, procedure_id: str, request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """The sheet's context, for a prefillable procedure the family's guide lists (or has to confirm)."""
+    context = await _guide_context(request, case)
+    guide = context["guide"]
+    listed = [i for stop in guide.stops for i in stop.items] + list(guide.to_confirm)
+    item = next((i for i in listed if i.procedure.id == procedure_id and i.procedure.prefillable), None)
+    if item is None:
+        raise NotFoundException("This procedure has no application sheet for this case.")
+    return {
+        **context,
+        "item": item,
+        "lines": sheets.lines_for(item.procedure, context["intake"]),
+        "pays": sheets.pays_money(item.procedure),
+        "account_type_options": [
+            (key, gettext_of(request)(label)) for key, label in sheets.ACCOUNT_TYPES.items()
+        ],
+    }
+
+
+@get("/okuyami/cases/{case_id:uuid}/sheets/{procedure_id:str}", opt=DESK)
+async def show_sheet(
+    request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], procedure_id: FromPath[str]
+) -> Template:
+    """A pre-filled application sheet to print, with the deceased's and the visitor's data in place."""
+    case = await service.open_case(case_id)
+    try:
+        context = await _sheet(case, procedure_id, request)
+    except IntakeError as exc:
+        context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
+        return render(request, "okuyami/intake.html", context, status_code=422)
+    await audit.record(
+        request,
+        "okuyami.sheet_viewed",
+        target_type="okuyami_case",
+        target_id=str(case.id),
+        detail={"procedure": procedure_id},
+    )
+    return render(request, "okuyami/sheet.html", {**context, "bank": sheets.BankForm()})
+
+
+@post("/okuyami/cases/{case_id:uuid}/sheets/{procedure_id:str}/pdf", opt=DESK)
+async def sheet_pdf(
+    request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], procedure_id: FromPath[str], data: FormBody
+) -> Response[bytes] | Template:
+    """The sheet as a PDF. A bank account typed here goes onto this PDF only and is not stored."""
+    case = await service.open_case(case_id)
+    try:
+        context = await _sheet(case, procedure_id, request)
+    except IntakeError as exc:
+        context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
+        return render(request, "okuyami/intake.html", context, status_code=422)
+    bank = sheets.parse_bank(dict(data))
+    if bank.errors:
+        return render(request, "okuyami/sheet.html", {**context, "bank": bank}, status_code=422)
+    gettext = _state(request).catalogs.gettext(PDF_LANGUAGE)
+    procedure = context["item"].procedure
+    bank_lines = []
+    if bank.given:
+        labels = {
+            "bank_name": N_("Bank"),
+            "bank_branch": N_("Branch"),
+            "account_type": N_("Account type"),
+            "account_number": N_("Account number"),
+            "account_holder": N_("Account holder"),
+        }
+        for name in sheets.BANK_FIELDS:
+            value = bank[name]
+            if name == "account_type" and value:
+                value = gettext(sheets.ACCOUNT_TYPES[value])
+            bank_lines.append((gettext(labels[name]), value))
+    content = render_sheet_pdf(
+        procedure.name_ja,
+        procedure.counter.name_ja + (f"({procedure.counter.window})" if procedure.counter.window else ""),
+        [(gettext(line.label), line.value) for line in context["lines"]],
+        bank_lines,
+        gettext,
+    )
+    await audit.record(
+        request,
+        "okuyami.sheet_pdf",
+        target_type="okuyami_case",
+        target_id=str(case.id),
+        detail={"procedure": procedure_id, "bank_printed": bank.given},
+    )
+    return Response(
+        content,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": 'inline; filename="okuyami-sheet.pdf"',
+            "Cache-Control": "private, no-store",
+        },
+        status_code=200,
+    )
+
+
 @post("/okuyami/cases/{case_id:uuid}/progress", opt=DESK)
 async def save_progress(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], data: FormBody
@@ -310,6 +410,8 @@ routes = [
     guide_printed,
     guide_pdf,
     save_progress,
+    show_sheet,
+    sheet_pdf,
     appointments,
     book,
     cancel_booking,

@@ -278,3 +278,49 @@ async def test_bookings_fill_the_day_s_slots_and_lead_to_the_visit(login_as: Log
     await client.post("/logout", data={"_csrf_token": client.cookies["madoguchi_csrf"]})
     staff = await login_as("demo-staff")
     assert (await staff.get(f"/okuyami/appointments?day={monday}")).status_code == 403
+
+
+async def test_a_pre_filled_sheet_prints_the_answers_and_a_bank_account_only_on_the_pdf(
+    login_as: LoginAs,
+) -> None:
+    client = await login_as("demo-okuyami")
+    case_id = await start_case(client)
+    answers = {**ANSWERS, "applicant.name_kanji": "高津 花子", "funeral.chief_mourner_name": "高津 花子"}
+    await post_form(client, f"/okuyami/cases/{case_id}/intake", answers)
+    guide = await client.get(f"/okuyami/cases/{case_id}")
+    assert f"/okuyami/cases/{case_id}/sheets/kokuho_funeral_allowance" in guide.text
+
+    sheet = await client.get(f"/okuyami/cases/{case_id}/sheets/kokuho_funeral_allowance")
+    assert sheet.status_code == 200
+    assert "高津 太郎" in sheet.text and "昭和19年3月10日（1944年）" in sheet.text
+    assert "令和8年10月24日（2026年）" in sheet.text and "振込先の口座" in sheet.text
+    # Not prefillable (an outside body's form), or not in this family's guide: no sheet.
+    assert (
+        await client.get(f"/okuyami/cases/{case_id}/sheets/employer_insurance_loss_burial")
+    ).status_code == 404
+    assert (await client.get(f"/okuyami/cases/{case_id}/sheets/dog_death_report")).status_code == 404
+
+    url = f"/okuyami/cases/{case_id}/sheets/kokuho_funeral_allowance/pdf"
+    bad = await post_form(client, url, {"bank_name": "川崎銀行", "account_number": "12-34"})
+    assert bad.status_code == 422 and "8桁以内" in bad.text and 'value="川崎銀行"' in bad.text
+    bank = {
+        "bank_name": "川崎銀行",
+        "bank_branch": "溝口",
+        "account_type": "ordinary",
+        "account_number": "7654321",
+    }
+    pdf = await post_form(client, url, bank)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    # The account went onto the PDF, and nowhere else.
+    stored = json.dumps(
+        [
+            await OkuyamiCase.all().values(),
+            await SyncRecord.all().values("state"),
+            await AuditEvent.all().values(),
+        ],
+        ensure_ascii=False,
+        default=str,
+    )
+    assert "7654321" not in stored and "川崎銀行" not in stored
+    actions = await actions_on(case_id)
+    assert actions[-2:] == ["okuyami.sheet_viewed", "okuyami.sheet_pdf"]

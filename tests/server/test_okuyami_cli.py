@@ -144,3 +144,16 @@ def test_a_missing_file_is_explained(tmp_path: Path) -> None:
         timeout=120,
     )
     assert result.returncode == 2 and "cannot read" in result.stderr
+
+
+def test_purge_runs_on_a_fresh_database_and_says_what_it_did(tmp_path: Path) -> None:
+    env = {**os.environ, "DATA_DIR": str(tmp_path), "DATABASE_URL": "", "SECRET_KEY": "k" * 40}
+    run = [sys.executable, "-m", "server"]
+    assert (
+        subprocess.run([*run, "migrate"], cwd=ROOT, env=env, capture_output=True, timeout=120).returncode == 0
+    )
+    result = subprocess.run(
+        [*run, "okuyami", "purge"], cwd=ROOT, env=env, text=True, capture_output=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Purged the personal data of 0 closed bereavement case(s)." in result.stdout

@@ -7,9 +7,14 @@ from __future__ import annotations
 from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import LiveServer
+from tests.e2e.test_accessibility import SMALL_TARGETS
 from tests.e2e.test_two_tablets import all_sent, tablet
 
 DESK_PAGES = ("/okuyami/new", "/okuyami/intake")
+# A はい / いいえ / わからない choice is tapped through its whole labelled box, as a checkbox row is.
+DESK_SMALL_TARGETS = SMALL_TARGETS.replace(
+    "el.closest('.field-check')", "el.closest('.field-check, .okuyami-choice')"
+)
 
 
 async def desk_pages_kept_for_offline(page: Page) -> None:
@@ -89,6 +94,16 @@ async def test_an_offline_visit_becomes_a_printed_guide_only_the_desk_sees(
         response = await page.request.get(f"{live_server.url}/okuyami/cases/{case_id}/guide.pdf")
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
         assert (await response.body()).startswith(b"%PDF")
+
+        # Every control of the desk's pages is big enough to tap.
+        case_pages = ("", "/intake", "/sheets/kouki_funeral_allowance")
+        paths = [f"/okuyami/cases/{case_id}{suffix}" for suffix in case_pages] + [
+            "/okuyami/new",
+            "/okuyami/appointments",
+        ]
+        for path in paths:
+            await page.goto(f"{live_server.url}{path}")
+            assert await page.evaluate(DESK_SMALL_TARGETS) == [], path
 
         # A 係員 cannot open the case, nor the desk.
         for url in (f"/okuyami/cases/{case_id}", f"/okuyami/cases/{case_id}/guide.pdf", "/okuyami"):

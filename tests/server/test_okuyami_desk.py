@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from server.i18n import LANGUAGE_COOKIE
 from server.models import AuditEvent, OkuyamiAppointment, OkuyamiCase, SyncRecord
 from server.okuyami.service import purge_expired
 from server.state import AppState
@@ -96,6 +97,13 @@ async def test_the_desk_shows_the_notice_then_takes_answers_and_prints_the_guide
     ]
     listed = await client.get("/okuyami")
     assert "高津 太郎" in listed.text
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    english = await client.get(f"/okuyami/cases/{case_id}")
+    assert (
+        english.status_code == 200
+        and "Change of householder" in english.text
+        and "2026-11-03" in english.text
+    )
 
 
 async def test_only_the_desk_sees_a_case_and_managers_see_counts_without_names(

@@ -65,7 +65,11 @@ async def desk(request: Request[Any, Any, Any]) -> Template:
     await audit.record(
         request, "okuyami.cases_listed", target_type="okuyami_case", detail={"count": len(cases)}
     )
-    return render(request, "okuyami/index.html", {"cases": cases})
+    return render(
+        request,
+        "okuyami/index.html",
+        {"cases": cases, "where": {c.id: service.whereabouts(c) for c in cases}},
+    )
 
 
 @get("/okuyami/new", opt=DESK)

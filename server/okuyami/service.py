@@ -55,6 +55,29 @@ def guide_for(intake: Intake, rule_mode: str) -> Guide:
 
 
 @dataclass(frozen=True)
+class Whereabouts:
+    """Where the family is on their round: procedures accepted at a counter, finished, and listed."""
+
+    received: int
+    finished: int
+    listed: int
+
+
+def whereabouts(case: OkuyamiCase) -> Whereabouts:
+    try:
+        listed = set(json.loads(case.procedures or "[]"))
+        progress = json.loads(case.progress or "{}")
+    except json.JSONDecodeError:
+        return Whereabouts(0, 0, 0)
+    states = [progress.get(pid, "guided") for pid in listed]
+    return Whereabouts(
+        received=states.count("received"),
+        finished=sum(state in ("done", "not_needed") for state in states),
+        listed=len(listed),
+    )
+
+
+@dataclass(frozen=True)
 class Statistics:
     cases: int
     closed: int

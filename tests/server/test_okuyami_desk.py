@@ -223,6 +223,8 @@ async def test_progress_closing_and_the_purge_keep_only_anonymous_figures(
     assert json.loads(case.progress) == {"kokuho_loss": "done", "mynumber_card_return": "received"}
     page = await client.get(f"/okuyami/cases/{case_id}")
     assert re.search(r'<option value="done" selected>完了</option>', page.text)
+    desk = await client.get("/okuyami")
+    assert re.search(r"\d+件中 受付済1件・完了1件", desk.text), desk.text
 
     state: AppState = app.state.madoguchi
     assert case.closed_on is not None

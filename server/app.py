@@ -29,6 +29,7 @@ from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
 from server.okuyami import routes as okuyami_routes
+from server.okuyami.catalogue import default_catalogue
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -62,6 +63,8 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for these settings; nothing here reads the environment."""
     asset_version = release_fingerprint(settings.release)
+    # A broken procedure catalogue stops the start with the procedure's id, never a wrong guide later.
+    default_catalogue()
     state = AppState(
         settings=settings,
         catalogs=Catalogs(),

@@ -10,7 +10,8 @@ from typing import Any
 from server import audit
 from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
-from server.okuyami.intake import NOT_COLLECTED
+from server.okuyami.intake import NOT_COLLECTED, TEXT_MAX
+from server.okuyami.questions import QUESTIONS
 from sync import FieldSpec, FieldType, Op, Policy, RecordState, TableSpec, Workflow
 
 SCOPE = "okuyami"  # the sync scope only the desk and managers receive (server/sync_api/registry.py)
@@ -61,9 +62,13 @@ async def authorize(user: User, op: Op, record: RecordState | None) -> str | Non
         answers = fields["answers"]
         if answers is not None and not isinstance(answers, dict):
             return "the answers must be a set of named fields"
-        for name in answers or {}:
+        for name, value in (answers or {}).items():
             if name in NOT_COLLECTED:
                 return f"{name} is not collected"
+            if name not in QUESTIONS:
+                return f"{name} is not a question of the intake"
+            if not isinstance(value, str) or len(value) > TEXT_MAX:
+                return f"the answer to {name} must be text of at most {TEXT_MAX} characters"
     if "progress" in fields:
         progress = fields["progress"]
         if not isinstance(progress, dict) or any(v not in PROCEDURE_STATES for v in progress.values()):

@@ -27,7 +27,7 @@ from server.okuyami.catalogue import default_catalogue
 from server.okuyami.forms import BookingForm, parse_booking, parse_progress
 from server.okuyami.intake import IntakeError
 from server.okuyami.pdf import render_guide_pdf, render_sheet_pdf
-from server.okuyami.questions import COUNT_CHOICES, GROUPS
+from server.okuyami.questions import COUNT_CHOICES, GROUPS, QUESTIONS
 from server.okuyami.records import OKUYAMI_CASES, PROCEDURE_STATE_LABELS, PROCEDURE_STATES
 from server.rendering import render, request_language
 from server.state import AppState
@@ -122,7 +122,8 @@ async def save_intake(
 ) -> Template | Redirect:
     """Without JavaScript (or online): check the answers first; a bad one comes back at its field."""
     case = await service.open_case(case_id)
-    form = {k: v for k, v in data.items() if not k.startswith("_")}
+    # Only the questionnaire's own fields are kept; anything else posted is not personal data we collect.
+    form = {k: v for k, v in data.items() if k in QUESTIONS}
     try:
         service.intake_of(form, today())
     except IntakeError as exc:

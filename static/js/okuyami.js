@@ -135,6 +135,29 @@ function startGuide(section) {
   for (const button of section.querySelectorAll("[data-okuyami-print]")) button.addEventListener("click", () => window.print());
 }
 
+/** Offline at the desk, the family's round is still recorded: the statuses go to the outbox. Online,
+ * the form posts as usual so the server checks it. */
+function startProgress(userKey, form) {
+  form.addEventListener("submit", async (event) => {
+    if (navigator.onLine) return;
+    event.preventDefault();
+    const progress = {};
+    for (const select of form.querySelectorAll("select[name^='status.']")) {
+      progress[select.name.slice("status.".length)] = select.value;
+    }
+    const fields = { progress };
+    if (event.submitter && event.submitter.name === "close" && form.dataset.caseOpen === "true") {
+      fields.status = "closed";
+      fields.finished_at = new Date().toISOString();
+    }
+    const id = form.dataset.okuyamiProgress;
+    const local = await localRecord(userKey, id);
+    await Outbox.record(userKey, { table: TABLE, id, kind: "patch", fields,
+      base_version: local && local.pending ? undefined : Number(form.dataset.caseVersion) });
+    show(form, "queued");
+  });
+}
+
 /** Start whatever desk page this is. */
 export function startOkuyami(userKey) {
   if (!userKey) return;
@@ -144,4 +167,5 @@ export function startOkuyami(userKey) {
   for (const form of document.querySelectorAll("form[data-okuyami-start]")) startNotice(userKey, form);
   for (const form of document.querySelectorAll("form[data-okuyami-intake]")) startIntake(userKey, form);
   for (const section of document.querySelectorAll("[data-okuyami-guide]")) startGuide(section);
+  for (const form of document.querySelectorAll("form[data-okuyami-progress]")) startProgress(userKey, form);
 }

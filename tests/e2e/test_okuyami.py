@@ -95,6 +95,20 @@ async def test_an_offline_visit_becomes_a_printed_guide_only_the_desk_sees(
         assert response.status == 200 and response.headers["content-type"] == "application/pdf"
         assert (await response.body()).startswith(b"%PDF")
 
+        # The family's round, recorded at the desk with the network down again.
+        await context.set_offline(True)
+        await page.reload()
+        await page.locator("#s-kouki_loss").select_option("done")
+        await page.get_by_role("button", name="状況を保存").click()
+        await expect(page.locator("[data-okuyami-progress] [data-sync-form-status]")).to_contain_text(
+            "この端末に保存しました"
+        )
+        await context.set_offline(False)
+        await page.get_by_role("button", name="今すぐ同期").click()
+        await all_sent(page)
+        await page.goto(f"{live_server.url}/okuyami/cases/{case_id}")
+        await expect(page.locator("#s-kouki_loss")).to_have_value("done")
+
         # Every control of the desk's pages is big enough to tap.
         case_pages = ("", "/intake", "/sheets/kouki_funeral_allowance")
         paths = [f"/okuyami/cases/{case_id}{suffix}" for suffix in case_pages] + [

@@ -29,6 +29,8 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.okuyami import routes as okuyami_routes
+from server.okuyami.catalogue import default_catalogue
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
@@ -55,6 +57,7 @@ FEATURE_ROUTES = [
     *inspection_routes.routes,
     *action_routes.routes,
     *feedback_routes.routes,
+    *okuyami_routes.routes,
     *voice_routes.routes,
     *dashboard_routes.routes,
     *report_routes.routes,
@@ -68,6 +71,8 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for these settings; nothing here reads the environment."""
     asset_version = release_fingerprint(settings.release)
+    # A broken procedure catalogue stops the start with the procedure's id, never a wrong guide later.
+    default_catalogue()
     state = AppState(
         settings=settings,
         catalogs=Catalogs(),

@@ -1,4 +1,4 @@
-"""The ``madoguchi`` command: serve, migrate, create-user, seed-demo, backup."""
+"""The ``madoguchi`` command: serve, migrate, create-user, seed-demo, backup, okuyami plan."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from server.config import Settings, SettingsError
+from server.config import OKUYAMI_HOUSEHOLD_HEAD_MODES, Settings, SettingsError
 from server.db import connected, migrate
 from server.models import Role, Section, User
 
@@ -134,6 +134,62 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_okuyami_plan(args: argparse.Namespace) -> int:
+    import json
+
+    from server.okuyami.catalogue import CatalogueError, default_catalogue
+    from server.okuyami.intake import IntakeError, parse_intake
+    from server.okuyami.plan import make_plan
+    from server.timekeeping import today
+
+    path = Path(args.intake)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        print(f"madoguchi: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except UnicodeDecodeError:
+        print(f"madoguchi: {path} is not UTF-8 text", file=sys.stderr)
+        return EXIT_USAGE
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        print(f"madoguchi: {path} is not valid JSON ({where}: {exc.msg})", file=sys.stderr)
+        return EXIT_USAGE
+    if not isinstance(data, dict):
+        print(f"madoguchi: {path} must hold one JSON object with the intake fields", file=sys.stderr)
+        return EXIT_USAGE
+    mode = args.rule_mode or _settings().okuyami_household_head_mode
+    try:
+        catalogue = default_catalogue()
+        intake = parse_intake(data, today())
+    except CatalogueError as exc:
+        print(f"madoguchi: the procedure catalogue cannot be used: {exc}", file=sys.stderr)
+        return 1
+    except IntakeError as exc:
+        for line in exc.lines():
+            print(f"madoguchi: {line}", file=sys.stderr)
+        return EXIT_USAGE
+    print(json.dumps(make_plan(intake, catalogue, mode).ids(), ensure_ascii=False))
+    return 0
+
+
+def cmd_okuyami_purge(_: argparse.Namespace) -> int:
+    from server.okuyami.service import purge_expired
+    from server.sync_api.service import SyncService
+    from server.timekeeping import today
+
+    settings = _settings()
+
+    async def run() -> int:
+        async with connected(settings.database_url):
+            sync = SyncService(settings.secret_key, settings.data_dir)
+            return await purge_expired(sync, today(), settings.okuyami_retention_days)
+
+    count = asyncio.run(run())
+    print(f"Purged the personal data of {count} closed bereavement case(s).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="madoguchi", description="Madoguchi ward-office service plan app.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -162,6 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the SQLite database consistently while the server runs")
     backup.add_argument("--output", help="file to write (default: DATA_DIR/backups/madoguchi-<time>.sqlite3)")
     backup.set_defaults(func=cmd_backup)
+
+    okuyami = commands.add_parser("okuyami", help="the bereavement desk's procedure guide")
+    okuyami_commands = okuyami.add_subparsers(dest="okuyami_command", required=True, metavar="COMMAND")
+    plan = okuyami_commands.add_parser(
+        "plan", help="list the procedures an intake needs as JSON: municipal, external, to_confirm"
+    )
+    plan.add_argument("intake", metavar="INTAKE.json", help="the intake answers (deceased.*, household.* …)")
+    plan.add_argument(
+        "--rule-mode",
+        choices=list(OKUYAMI_HOUSEHOLD_HEAD_MODES),
+        help="wording of the 世帯主変更届 rule (default: OKUYAMI_HOUSEHOLD_HEAD_MODE or refined_15plus)",
+    )
+    plan.set_defaults(func=cmd_okuyami_plan)
+    okuyami_commands.add_parser(
+        "purge", help="purge personal data of closed cases older than OKUYAMI_RETENTION_DAYS (run daily)"
+    ).set_defaults(func=cmd_okuyami_purge)
     return parser
 
 

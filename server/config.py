@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 SUPPORTED_LANGUAGES = ("ja", "en")
+OKUYAMI_HOUSEHOLD_HEAD_MODES = ("refined_15plus", "kawasaki_simple")
 
 
 class SettingsError(ValueError):
@@ -59,6 +60,16 @@ class Settings:
     release: str = ""
     """RELEASE: a label for this deployment; changing it makes every tablet offer the new version."""
 
+    okuyami_household_head_mode: str = "refined_15plus"
+    """OKUYAMI_HOUSEHOLD_HEAD_MODE: when the desk lists 世帯主変更届: ``refined_15plus`` (two or more aged 15+
+    remain) or ``kawasaki_simple`` (two or more remain, as the Kawasaki guidebook words it)."""
+
+    okuyami_retention_days: int = 365
+    """OKUYAMI_RETENTION_DAYS: days after a bereavement case is closed before its personal data is purged."""
+
+    okuyami_slots_per_day: int = 4
+    """OKUYAMI_SLOTS_PER_DAY: bookable bereavement-desk visits per day."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -70,6 +81,16 @@ class Settings:
             raise SettingsError(
                 f"DEFAULT_LANGUAGE must be one of {', '.join(SUPPORTED_LANGUAGES)}, not {language!r}"
             )
+        head_mode = env.get("OKUYAMI_HOUSEHOLD_HEAD_MODE", "") or defaults.okuyami_household_head_mode
+        if head_mode not in OKUYAMI_HOUSEHOLD_HEAD_MODES:
+            modes = ", ".join(OKUYAMI_HOUSEHOLD_HEAD_MODES)
+            raise SettingsError(f"OKUYAMI_HOUSEHOLD_HEAD_MODE must be one of {modes}, not {head_mode!r}")
+        retention = _int(env, "OKUYAMI_RETENTION_DAYS", defaults.okuyami_retention_days)
+        if retention < 1:
+            raise SettingsError("OKUYAMI_RETENTION_DAYS must be at least 1")
+        slots = _int(env, "OKUYAMI_SLOTS_PER_DAY", defaults.okuyami_slots_per_day)
+        if not 1 <= slots <= 20:
+            raise SettingsError("OKUYAMI_SLOTS_PER_DAY must be between 1 and 20")
         database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
@@ -86,6 +107,9 @@ class Settings:
             login_lock_minutes=_int(env, "LOGIN_LOCK_MINUTES", defaults.login_lock_minutes),
             ward_name=env.get("WARD_NAME", defaults.ward_name),
             release=env.get("RELEASE", defaults.release),
+            okuyami_household_head_mode=head_mode,
+            okuyami_retention_days=retention,
+            okuyami_slots_per_day=slots,
         )
 
     @staticmethod

@@ -30,6 +30,7 @@ SHELL_ASSETS = (
     "js/logout.js",
     "js/offline-forms.js",
     "js/inspections.js",
+    "js/okuyami.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

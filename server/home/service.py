@@ -48,6 +48,18 @@ CARDS = (
         frozenset({Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
+        N_("Bereavement desk"),
+        N_("Purpose notice, the family's questionnaire (works offline) and their personal procedure guide."),
+        "/okuyami",
+        frozenset({Role.OKUYAMI}),
+    ),
+    WorkCard(
+        N_("Bereavement desk statistics"),
+        N_("Visits, handling times and the procedures listed, without names."),
+        "/okuyami/statistics",
+        frozenset({Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",

@@ -12,6 +12,7 @@ from server.models.inspections import (
     InspectionTemplate,
     TemplateStatus,
 )
+from server.models.okuyami import OkuyamiAppointment, OkuyamiCase
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
     SectionGoal,
@@ -36,6 +37,8 @@ __all__ = [
     "InspectionRound",
     "InspectionTemplate",
     "LoginFailure",
+    "OkuyamiAppointment",
+    "OkuyamiCase",
     "PublicSubmission",
     "Role",
     "Section",

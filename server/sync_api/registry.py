@@ -7,10 +7,11 @@ from typing import Any
 from server.feedback import records as feedback
 from server.inspections import records as inspections
 from server.models import Role, SectionGoal, User
+from server.okuyami import records as okuyami
 from sync import Actor, FieldSpec, FieldType, Kind, Op, Policy, RecordState, Registry, TableSpec
 
 WARD = "ward"
-OKUYAMI = "okuyami"  # bereavement cases: only the desk and managers ever receive them
+OKUYAMI = okuyami.SCOPE  # bereavement cases: only the desk and managers ever receive them
 
 SECTION_GOALS = TableSpec(
     name="section_goals",
@@ -32,7 +33,7 @@ INSPECTION_TABLES = frozenset(spec.name for spec in inspections.SPECS)
 
 
 def registry() -> Registry:
-    return Registry([SECTION_GOALS, *inspections.SPECS, feedback.FEEDBACK])
+    return Registry([SECTION_GOALS, *inspections.SPECS, feedback.FEEDBACK, okuyami.OKUYAMI_CASES])
 
 
 def actor_for(user: User) -> Actor:
@@ -53,6 +54,8 @@ def make_authorize(users: dict[str, User]) -> Any:
             return await inspections.authorize(user, op, record)
         if op.table == "feedback":
             return await feedback.authorize(user, op, record)
+        if op.table == okuyami.OKUYAMI_CASES.name:
+            return await okuyami.authorize(user, op, record)
         if user.role not in WRITERS.get(op.table, set()):
             return "your role may not change this"
         if op.table == "section_goals" and user.role is not Role.MANAGER:
@@ -74,6 +77,9 @@ async def project(record: RecordState) -> None:
         return
     if record.table == "feedback":
         await feedback.project(record)
+        return
+    if record.table == okuyami.OKUYAMI_CASES.name:
+        await okuyami.project(record)
         return
     if record.table != "section_goals":
         return

@@ -54,6 +54,11 @@ class SyncService:
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
         return await self.engine_for(user).pull(actor_for(user), cursor, limit)
 
+    async def purge(self, table: str, record_id: str) -> bool:
+        """Retention: remove a record's content and history; tablets drop their copy at the next pull."""
+        engine = Engine(self.store, self.registry, secret=self.secret, epoch=EPOCH, on_change=project)
+        return await engine.purge(table, record_id)
+
     async def missing_files(self) -> list[str]:
         """Files that records refer to but whose bytes have not been uploaded yet."""
         references: list[str] = []

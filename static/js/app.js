@@ -2,6 +2,7 @@
 import { startInspections } from "./inspections.js";
 import { guardLogout } from "./logout.js";
 import { startOfflineForms } from "./offline-forms.js";
+import { startOkuyami } from "./okuyami.js";
 import { startStatusBar } from "./status-bar.js";
 import { startServiceWorker } from "./sw-bridge.js";
 import { startSync } from "./sync-triggers.js";
@@ -14,6 +15,7 @@ guardLogout(userKey);
 startSync(userKey);
 startOfflineForms(userKey);
 startInspections(userKey);
+startOkuyami(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

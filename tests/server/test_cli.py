@@ -19,7 +19,7 @@ def madoguchi(data_dir: Path, *args: str, input_text: str | None = None) -> subp
                           capture_output=True, input=input_text, timeout=120)  # fmt: skip
 
 
-@pytest.mark.parametrize("command", ["serve", "migrate", "create-user", "seed-demo", "backup"])
+@pytest.mark.parametrize("command", ["serve", "migrate", "create-user", "seed-demo", "backup", "okuyami"])
 def test_every_command_explains_itself(tmp_path: Path, command: str) -> None:
     result = madoguchi(tmp_path, command, "--help")
     assert result.returncode == 0 and "usage: madoguchi" in result.stdout

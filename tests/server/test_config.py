@@ -38,8 +38,13 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
             "LOGIN_LOCK_MINUTES": "30",
             "WARD_NAME": "中原区役所",
             "RELEASE": "2026.11",
+            "OKUYAMI_HOUSEHOLD_HEAD_MODE": "kawasaki_simple",
+            "OKUYAMI_RETENTION_DAYS": "400",
+            "OKUYAMI_SLOTS_PER_DAY": "6",
         }
     )
+    assert (settings.okuyami_household_head_mode, settings.okuyami_retention_days) == ("kawasaki_simple", 400)
+    assert settings.okuyami_slots_per_day == 6
     assert (settings.database_url, settings.port, settings.default_language) == (
         "postgres://u:p@db:5432/madoguchi",
         9000,
@@ -58,6 +63,10 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
         ("DEFAULT_LANGUAGE", "fr", "DEFAULT_LANGUAGE must be one of ja, en"),
         ("SECURE_COOKIES", "maybe", "SECURE_COOKIES must be 1 or 0"),
         ("DATABASE_URL", "mysql://x", "DATABASE_URL must start with sqlite:// or postgres://"),
+        ("OKUYAMI_HOUSEHOLD_HEAD_MODE", "loose", "one of refined_15plus, kawasaki_simple, not 'loose'"),
+        ("OKUYAMI_RETENTION_DAYS", "0", "OKUYAMI_RETENTION_DAYS must be at least 1"),
+        ("OKUYAMI_RETENTION_DAYS", "a year", "OKUYAMI_RETENTION_DAYS must be a whole number"),
+        ("OKUYAMI_SLOTS_PER_DAY", "0", "OKUYAMI_SLOTS_PER_DAY must be between 1 and 20"),
     ],
 )
 def test_a_bad_value_names_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:

@@ -1,0 +1,1 @@
+"""おくやみコーナー: the bereavement desk's intake, procedure guide and cases."""

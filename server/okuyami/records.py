@@ -1,0 +1,139 @@
+"""Bereavement cases as a synced table: the intake is typed on a desk tablet, offline if need be, and
+only the desk (and managers, for statistics) ever receive the records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from server import audit
+from server.i18n import N_
+from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
+from server.okuyami.intake import NOT_COLLECTED, TEXT_MAX
+from server.okuyami.questions import QUESTIONS
+from sync import FieldSpec, FieldType, Op, Policy, RecordState, TableSpec, Workflow
+
+SCOPE = "okuyami"  # the sync scope only the desk and managers receive (server/sync_api/registry.py)
+STATES = ("open", "closed")
+PROCEDURE_STATES = ("guided", "received", "done", "not_needed")
+PROCEDURE_STATE_LABELS = {
+    "guided": N_("Guided"),
+    "received": N_("Accepted at the counter"),
+    "done": N_("Completed"),
+    "not_needed": N_("Not needed"),
+}
+
+OKUYAMI_CASES = TableSpec(
+    name="okuyami_cases",
+    fields={
+        "visit_date": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
+        "notice_shown_at": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=40),
+        "answers": FieldSpec(FieldType.JSON, Policy.REVIEW, max_length=20_000),
+        "progress": FieldSpec(FieldType.JSON, Policy.LWW, max_length=10_000),
+        "started_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
+        "finished_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE),
+        "appointment_id": FieldSpec(FieldType.INT, Policy.LWW),
+    },
+    scope_of=lambda _: SCOPE,
+    workflow=Workflow(
+        field="status",
+        transitions={"open": frozenset({"closed"}), "closed": frozenset({"open"})},
+        rank={"open": 0, "closed": 1},
+        initial="open",
+    ),
+    required_on_create=frozenset({"visit_date", "notice_shown_at"}),
+)
+
+
+async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
+    """Only おくやみ担当 write cases, and personal answers only after the purpose notice was shown."""
+    if user.role is not Role.OKUYAMI:
+        return "only the bereavement desk handles cases"
+    fields = op.fields
+    notice = fields.get("notice_shown_at")
+    if record is not None and not notice:
+        register = record.registers.get("notice_shown_at")
+        notice = register[0].value if register else None
+    if "answers" in fields:
+        if not notice:
+            return "show the purpose notice before entering personal data"
+        answers = fields["answers"]
+        if answers is not None and not isinstance(answers, dict):
+            return "the answers must be a set of named fields"
+        for name, value in (answers or {}).items():
+            if name in NOT_COLLECTED:
+                return f"{name} is not collected"
+            if name not in QUESTIONS:
+                return f"{name} is not a question of the intake"
+            if not isinstance(value, str) or len(value) > TEXT_MAX:
+                return f"the answer to {name} must be text of at most {TEXT_MAX} characters"
+    if "progress" in fields:
+        progress = fields["progress"]
+        if not isinstance(progress, dict) or any(v not in PROCEDURE_STATES for v in progress.values()):
+            return "unknown procedure status"
+    return None
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _moment(value: Any) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00")) if value else None
+    except ValueError:
+        return None
+
+
+def handling_minutes(started: Any, finished: Any) -> int | None:
+    """Minutes the family spent at the desk, for statistics; None until both ends are known."""
+    start, end = _moment(started), _moment(finished)
+    if start is None or end is None or end < start:
+        return None
+    return int((end - start).total_seconds() // 60)
+
+
+async def project(record: RecordState) -> None:
+    if record.purged:
+        # Retention: the personal part goes, the anonymous statistics stay.
+        await OkuyamiCase.filter(id=record.id).update(
+            answers="{}", deceased_name="", notice_shown_at="", purged=True, deleted=True
+        )
+        return
+    v = record.values(OKUYAMI_CASES)
+    answers = v["answers"] if isinstance(v["answers"], dict) else {}
+    if not await OkuyamiCase.exists(id=record.id):
+        # The purpose notice is the first thing a case holds; its display goes into the audit log with
+        # the moment the tablet recorded it, even when the tablet was offline then.
+        await audit.record(
+            None,
+            "okuyami.notice_shown",
+            login=record.created_by,
+            target_type="okuyami_case",
+            target_id=record.id,
+            detail={"shown_at": v["notice_shown_at"] or ""},
+        )
+    if v["appointment_id"]:
+        await OkuyamiAppointment.filter(id=v["appointment_id"]).update(case_id=record.id)
+    await OkuyamiCase.update_or_create(
+        id=record.id,
+        defaults={
+            "visit_date": _date(v["visit_date"]),
+            "notice_shown_at": v["notice_shown_at"] or "",
+            "deceased_name": str(answers.get("deceased.name_kanji") or "")[:200],
+            "answers": json.dumps(answers, ensure_ascii=False),
+            "progress": json.dumps(v["progress"] or {}),
+            "status": v["status"] or "open",
+            "closed_on": _date(str(v["finished_at"])[:10]) if v["status"] == "closed" else None,
+            "handling_minutes": handling_minutes(v["started_at"], v["finished_at"]),
+            "created_by": record.created_by,
+            "deleted": record.deleted,
+            "contested": bool(record.contested_fields()),
+            "version": record.version,
+        },
+    )

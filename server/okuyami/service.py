@@ -1,0 +1,148 @@
+"""Cases of the bereavement desk: reading a case's answers into an intake, its plan and guide, the
+statistics managers see (no names), and the retention purge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+
+from litestar.exceptions import NotFoundException
+
+from server.models import OkuyamiAppointment, OkuyamiCase
+from server.okuyami.catalogue import default_catalogue
+from server.okuyami.guide import Guide, build_guide
+from server.okuyami.intake import Intake, IntakeError, parse_intake
+from server.okuyami.plan import make_plan
+from server.okuyami.questions import answers_from_form
+from server.okuyami.records import OKUYAMI_CASES
+from server.sync_api.service import SyncService
+
+
+async def open_case(case_id: uuid.UUID) -> OkuyamiCase:
+    case = await OkuyamiCase.get_or_none(id=case_id)
+    if case is None or case.deleted or case.purged:
+        raise NotFoundException("No such case.")
+    return case
+
+
+def form_answers(case: OkuyamiCase) -> dict[str, str]:
+    """The questionnaire as typed: field → the text of the chosen answer."""
+    try:
+        stored = json.loads(case.answers or "{}")
+    except json.JSONDecodeError:
+        return {}
+    return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+
+def intake_of(form: dict[str, str], today: dt.date) -> Intake:
+    """Check a questionnaire; IntakeError names every field that cannot be used."""
+    answers, errors = answers_from_form(form)
+    try:
+        intake = parse_intake(answers, today)
+    except IntakeError as exc:
+        raise IntakeError({**exc.errors, **errors}, exc.details) from None
+    if errors:
+        raise IntakeError(errors, {})
+    return intake
+
+
+def guide_for(intake: Intake, rule_mode: str) -> Guide:
+    catalogue = default_catalogue()
+    return build_guide(make_plan(intake, catalogue, rule_mode), intake, catalogue)
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """Where the family is on their round: procedures accepted at a counter, finished, and listed."""
+
+    received: int
+    finished: int
+    listed: int
+
+
+def whereabouts(case: OkuyamiCase) -> Whereabouts:
+    try:
+        listed = set(json.loads(case.procedures or "[]"))
+        progress = json.loads(case.progress or "{}")
+    except json.JSONDecodeError:
+        return Whereabouts(0, 0, 0)
+    states = [progress.get(pid, "guided") for pid in listed]
+    return Whereabouts(
+        received=states.count("received"),
+        finished=sum(state in ("done", "not_needed") for state in states),
+        listed=len(listed),
+    )
+
+
+@dataclass(frozen=True)
+class Statistics:
+    cases: int
+    closed: int
+    per_month: list[tuple[str, int]]
+    median_minutes: float | None
+    top_procedures: list[tuple[str, int]]
+
+
+async def statistics() -> Statistics:
+    """Anonymous figures only: what a manager may see, and what remains after the purge."""
+    rows = await OkuyamiCase.all().values("visit_date", "status", "procedures", "handling_minutes", "purged")
+    months: Counter[str] = Counter()
+    procedures: Counter[str] = Counter()
+    minutes: list[int] = []
+    closed = 0
+    for row in rows:
+        if row["visit_date"]:
+            months[row["visit_date"].strftime("%Y-%m")] += 1
+        if row["status"] == "closed" or row["purged"]:
+            closed += 1
+        if row["handling_minutes"] is not None:
+            minutes.append(int(row["handling_minutes"]))
+        try:
+            procedures.update(json.loads(row["procedures"] or "[]"))
+        except json.JSONDecodeError:
+            continue
+    minutes.sort()
+    median = None
+    if minutes:
+        middle = len(minutes) // 2
+        median = float(minutes[middle]) if len(minutes) % 2 else (minutes[middle - 1] + minutes[middle]) / 2
+    return Statistics(
+        cases=len(rows),
+        closed=closed,
+        per_month=sorted(months.items()),
+        median_minutes=median,
+        top_procedures=procedures.most_common(10),
+    )
+
+
+async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase]:
+    """Closed cases whose retention period has ended and whose personal data is still kept."""
+    limit = today - dt.timedelta(days=retention_days)
+    return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
+
+
+async def week_of_slots(start: dt.date, slots_per_day: int, days: int = 10) -> list[tuple[dt.date, int]]:
+    """The next working days from ``start`` with the number of free slots of each."""
+    result: list[tuple[dt.date, int]] = []
+    day = start
+    while len(result) < days:
+        if day.weekday() < 5:
+            booked = await OkuyamiAppointment.filter(day=day, cancelled=False).count()
+            result.append((day, max(slots_per_day - booked, 0)))
+        day += dt.timedelta(days=1)
+    return result
+
+
+async def purge_expired(sync: SyncService, today: dt.date, retention_days: int) -> int:
+    """Purge the personal data of every closed case past its retention period, and the callers' names
+    of bookings as old; returns how many cases."""
+    limit = today - dt.timedelta(days=retention_days)
+    await OkuyamiAppointment.filter(day__lte=limit).update(caller_name="", caller_phone="")
+    purged = 0
+    for case in await due_for_purge(today, retention_days):
+        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
+            purged += 1
+    return purged

@@ -67,4 +67,4 @@ clean: ## remove the virtual environment and local data
 
 messages: install ## re-extract translatable messages and merge them into the Japanese catalog
 	$(BIN)/pybabel extract -F server/locale/babel.cfg -k N_ --no-location --sort-output -o server/locale/messages.pot .
-	$(BIN)/pybabel update -i server/locale/messages.pot -d server/locale -D messages -l ja --no-location --omit-header
+	$(BIN)/pybabel update -i server/locale/messages.pot -d server/locale -D messages -l ja --omit-header

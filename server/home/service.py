@@ -42,6 +42,12 @@ CARDS = (
         frozenset({Role.ADMIN}),
     ),
     WorkCard(
+        N_("Service standards"),
+        N_("The catalogue of ward office service standards: add, reword or retire, with history."),
+        "/admin/standards",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
         N_("Devices"),
         N_("Tablets that sync: last contact, unsent changes, revoking a lost one."),
         "/admin/devices",

@@ -2,6 +2,21 @@
 
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
+from server.models.compliance import (
+    APPLIES_TO_LABELS,
+    RESULT_LABELS,
+    AppliesTo,
+    CheckMode,
+    ComplianceTarget,
+    Result,
+    SelfCheckAnswer,
+    SelfCheckConfirmation,
+    SelfCheckReminder,
+    SelfCheckSchedule,
+    SelfCheckSetting,
+    ServiceStandard,
+    ServiceStandardVersion,
+)
 from server.models.devices import Device
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
@@ -17,6 +32,19 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "APPLIES_TO_LABELS",
+    "RESULT_LABELS",
+    "AppliesTo",
+    "CheckMode",
+    "ComplianceTarget",
+    "Result",
+    "SelfCheckAnswer",
+    "SelfCheckConfirmation",
+    "SelfCheckReminder",
+    "SelfCheckSchedule",
+    "SelfCheckSetting",
+    "ServiceStandard",
+    "ServiceStandardVersion",
     "AuditEvent",
     "Device",
     "LoginFailure",

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.models import Role, SectionGoal, User
-from sync import Actor, FieldSpec, FieldType, Kind, Op, Policy, RecordState, Registry, TableSpec
+from server.compliance.rules import refuse_answer
+from server.models import Role, SectionGoal, SelfCheckAnswer, User
+from sync import (
+    Actor,
+    FieldSpec,
+    FieldType,
+    Kind,
+    Op,
+    Policy,
+    RecordState,
+    Registry,
+    SignOff,
+    TableSpec,
+    Workflow,
+)
 
 WARD = "ward"
 OKUYAMI = "okuyami"  # bereavement cases: only the desk and managers ever receive them
@@ -24,12 +37,42 @@ SECTION_GOALS = TableSpec(
     required_on_create=frozenset({"section_id", "fiscal_year", "title"}),
 )
 
-WRITERS = {"section_goals": {Role.STAFF, Role.CHIEF, Role.MANAGER}}
+# One record per period, respondent and standard (a deterministic id), so two tablets answering the same
+# standard merge into one record. The 課長's confirmation writes status=confirmed through the engine;
+# an answer changed later by someone who had not seen it becomes a conflict for review.
+SELF_CHECK_ANSWERS = TableSpec(
+    name="self_check_answers",
+    fields={
+        "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
+        "period": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=7),
+        "respondent": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=32),
+        "standard_code": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=16),
+        "standard_version": FieldSpec(FieldType.INT, Policy.LWW),
+        "result": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=16),
+        "note": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=2000),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE, nullable=False, max_length=16),
+    },
+    workflow=Workflow(
+        field="status",
+        transitions={"open": frozenset({"confirmed"})},
+        rank={"open": 0, "confirmed": 1},
+        initial="open",
+    ),
+    sign_off=SignOff(
+        field="status", states=frozenset({"confirmed"}), protected=frozenset({"result", "note"})
+    ),
+    required_on_create=frozenset({"section_id", "period", "respondent", "standard_code"}),
+)
+
+WRITERS = {
+    "section_goals": {Role.STAFF, Role.CHIEF, Role.MANAGER},
+    "self_check_answers": {Role.STAFF, Role.CHIEF},
+}
 RESOLVERS = {Role.CHIEF, Role.MANAGER}
 
 
 def registry() -> Registry:
-    return Registry([SECTION_GOALS])
+    return Registry([SECTION_GOALS, SELF_CHECK_ANSWERS])
 
 
 def actor_for(user: User) -> Actor:
@@ -55,6 +98,9 @@ def make_authorize(users: dict[str, User]) -> Any:
                 section = register[0].value if register else section
             if section != user.section_id:
                 return "you may change only your own section's goals"
+        if op.table == "self_check_answers":
+            current = record.values(SELF_CHECK_ANSWERS) if record is not None else None
+            return await refuse_answer(user, op, current)
         return None
 
     return authorize
@@ -62,6 +108,9 @@ def make_authorize(users: dict[str, User]) -> Any:
 
 async def project(record: RecordState) -> None:
     """Keep the typed table that list pages and reports read in step with the synced record."""
+    if record.table == "self_check_answers":
+        await _project_answer(record)
+        return
     if record.table != "section_goals":
         return
     if record.purged:
@@ -80,3 +129,25 @@ async def project(record: RecordState) -> None:
         "version": record.version,
     }
     await SectionGoal.update_or_create(id=record.id, defaults=defaults)
+
+
+async def _project_answer(record: RecordState) -> None:
+    if record.purged:
+        await SelfCheckAnswer.filter(id=record.id).delete()
+        return
+    values = record.values(SELF_CHECK_ANSWERS)
+    defaults = {
+        "section_id": values["section_id"],
+        "period": values["period"] or "",
+        "respondent": values["respondent"] or "",
+        "standard_code": values["standard_code"] or "",
+        "standard_version": values["standard_version"] or 1,
+        "result": values["result"],
+        "note": values["note"] or "",
+        "status": values["status"] or "open",
+        "deleted": record.deleted,
+        # A locked-out edit waits in the inbox too: the answer is under review either way.
+        "contested": bool(record.contested_fields() or record.disputes),
+        "version": record.version,
+    }
+    await SelfCheckAnswer.update_or_create(id=record.id, defaults=defaults)

@@ -16,6 +16,7 @@ from sync import missing as missing_blobs
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
 EPOCH = 1
+_WEB_BATCH = 400
 _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
 
 
@@ -74,18 +75,34 @@ class SyncService:
     ) -> dict[str, Any]:
         """A change made in the browser (a manager resolving a conflict) goes through the same pipeline
         as a tablet's: it is an operation of the person's own browser client, merged and audited alike."""
+        results = await self.web_write_many(user, [(table, record_id, kind, fields, base_version)])
+        return results[0]
+
+    async def web_write_many(
+        self, user: User, changes: list[tuple[str, str, Kind, dict[str, Any], int | None]]
+    ) -> list[dict[str, Any]]:
+        """Several browser changes as ordered operations of the person's browser client, sent in batches
+        (a 課長 confirming a period writes to every answer of the section at once)."""
         client_id = str(uuid.uuid5(_WEB_CLIENTS, f"web:{user.id}"))
-        seq = await self.last_seq(client_id) + 1
-        millis = int(now().timestamp() * 1000)
-        op = Op(
-            op_id=str(uuid.uuid4()),
-            client_seq=seq,
-            hlc=format_stamp(millis, 0, client_id),
-            table=table,
-            record_id=record_id,
-            kind=kind,
-            base_version=base_version,
-            fields=fields,
-        )
-        response = await self.push(user, PushRequest(client_id=client_id, ops=[op]))
-        return response.results[0]
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(changes), _WEB_BATCH):
+            seq = await self.last_seq(client_id)
+            millis = int(now().timestamp() * 1000)
+            ops = [
+                Op(
+                    op_id=str(uuid.uuid4()),
+                    client_seq=seq + i + 1,
+                    hlc=format_stamp(millis, i, client_id),
+                    table=table,
+                    record_id=record_id,
+                    kind=kind,
+                    base_version=base_version,
+                    fields=fields,
+                )
+                for i, (table, record_id, kind, fields, base_version) in enumerate(
+                    changes[start : start + _WEB_BATCH]
+                )
+            ]
+            response = await self.push(user, PushRequest(client_id=client_id, ops=ops))
+            results.extend(response.results)
+        return results

@@ -18,6 +18,7 @@ from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
 from server.compliance import catalogue_routes
+from server.compliance import routes as compliance_routes
 from server.config import Settings
 from server.conflicts import routes as conflict_routes
 from server.db import connected
@@ -46,6 +47,7 @@ FEATURE_ROUTES = [
     *goal_routes.routes,
     *conflict_routes.routes,
     *catalogue_routes.routes,
+    *compliance_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -28,6 +28,7 @@ SHELL_ASSETS = (
     "js/status-bar.js",
     "js/logout.js",
     "js/offline-forms.js",
+    "js/self-check.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from server.calendar_ja import fiscal_year
 from server.compliance import periods
 from server.compliance.rules import answer_id, applies, mode_of, months_per_period
 from server.models import (
@@ -380,9 +381,44 @@ async def confirm(state: AppState, chief: User, period: str) -> None:
     await state.sync.web_write_many(chief, locks)
 
 
-async def current_period(day: Any) -> str:
-    from server.calendar_ja import fiscal_year
+@dataclass
+class Reminder:
+    period: str
+    months: int
+    sent_by: str
 
+
+async def reminders_for(user: User) -> list[Reminder]:
+    """Reminders to this person for periods not yet confirmed and still not fully answered."""
+    if user.section_id is None:
+        return []
+    rows = await SelfCheckReminder.filter(user_id=user.id).order_by("-sent_at").limit(20)
+    confirmed = {
+        str(p)
+        for p in await SelfCheckConfirmation.filter(
+            section_id=user.section_id, period__in=[r.period for r in rows]
+        ).values_list("period", flat=True)
+    }
+    out: list[Reminder] = []
+    seen: set[str] = set()
+    for row in rows:
+        if row.period in seen or row.period in confirmed:
+            continue
+        seen.add(row.period)
+        mine = next(
+            (p for p in await progress(user.section_id, row.period) if p.person and p.person.id == user.id),
+            None,
+        )
+        if mine is not None and mine.done:
+            continue
+        first = periods.parse(row.period)
+        months = await months_per_period(fiscal_year(first)) if first else 1
+        sender = await User.get_or_none(login=row.sent_by)
+        out.append(Reminder(row.period, months, sender.display_name if sender else row.sent_by))
+    return out
+
+
+async def current_period(day: Any) -> str:
     return periods.period_containing(day, await months_per_period(fiscal_year(day)))
 
 

@@ -18,6 +18,18 @@ class WorkCard:
 
 CARDS = (
     WorkCard(
+        N_("Service standards self-check"),
+        N_("This period's self-check: one tap per standard. Works offline."),
+        "/self-check",
+        frozenset({Role.STAFF, Role.CHIEF}),
+    ),
+    WorkCard(
+        N_("Section self-check"),
+        N_("Who has answered, reminders, the section's compliance rate, confirming the period."),
+        "/self-check/section",
+        frozenset({Role.CHIEF}),
+    ),
+    WorkCard(
         N_("Section service goals"),
         N_("This fiscal year's goals of your section and their progress. Works offline."),
         "/goals",

@@ -1,6 +1,7 @@
 /** Page start-up: service worker, status bar, the sign-out guard. Pages work without any of it. */
 import { guardLogout } from "./logout.js";
 import { startOfflineForms } from "./offline-forms.js";
+import { startSelfCheck } from "./self-check.js";
 import { startStatusBar } from "./status-bar.js";
 import { startServiceWorker } from "./sw-bridge.js";
 import { startSync } from "./sync-triggers.js";
@@ -12,6 +13,7 @@ startStatusBar(userKey);
 guardLogout(userKey);
 startSync(userKey);
 startOfflineForms(userKey);
+startSelfCheck(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

@@ -1,0 +1,225 @@
+"""Self-checks: answering online and offline, one record per answer, the chief's view, confirming and
+locking, and every way an answer can be refused."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+
+from server.compliance.rules import answer_id
+from server.compliance.service import current_period
+from server.models import (
+    SelfCheckAnswer,
+    SelfCheckConfirmation,
+    SelfCheckSetting,
+    SyncConflict,
+    SyncRejected,
+    User,
+)
+from server.timekeeping import today
+from tests.server.conftest import LoginAs, post_form
+
+HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
+
+
+class Tablet:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+        self.client_id = str(uuid.uuid4())
+        self.seq = 0
+
+    async def register(self) -> None:
+        response = await self.client.post(
+            "/api/sync/v1/clients", headers=HEADERS, content=json.dumps({"client_id": self.client_id})
+        )
+        assert response.status_code == 200, response.text
+
+    async def send(
+        self, record_id: str, kind: str, fields: dict[str, Any], base: int | None = None
+    ) -> dict[str, Any]:
+        self.seq += 1
+        op = {
+            "op_id": str(uuid.uuid4()),
+            "client_seq": self.seq,
+            "hlc": f"{1730000000000 + self.seq:013d}:00000:{self.client_id}",
+            "table": "self_check_answers",
+            "record_id": record_id,
+            "kind": kind,
+            "base_version": base,
+            "fields": fields,
+        }
+        response = await self.client.post(
+            "/api/sync/v1/push",
+            headers=HEADERS,
+            content=json.dumps({"client_id": self.client_id, "ops": [op]}),
+        )
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()["results"][0]
+        return result
+
+
+async def answer(
+    user: User, period: str, code: str, result: str, note: str = ""
+) -> tuple[str, dict[str, Any]]:
+    respondent = f"user:{user.id}"
+    fields: dict[str, Any] = {
+        "section_id": user.section_id,
+        "period": period,
+        "respondent": respondent,
+        "standard_code": code,
+        "standard_version": 1,
+        "result": result,
+    }
+    if note:
+        fields["note"] = note
+    return answer_id(period, respondent, code), fields
+
+
+async def test_two_tablets_answering_the_same_standard_make_one_record(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    period = await current_period(today())
+    first, second = Tablet(client), Tablet(client)
+    await first.register()
+    await second.register()
+    record_id, fields = await answer(staff, period, "SB-01", "compliant")
+    assert (await first.send(record_id, "create", fields))["status"] == "applied"
+    assert (await second.send(record_id, "create", fields))["status"] in ("applied", "merged")
+    answers = await SelfCheckAnswer.filter(period=period, respondent=f"user:{staff.id}")
+    assert [(a.standard_code, a.result, a.contested) for a in answers] == [("SB-01", "compliant", False)]
+    page = await client.get("/self-check")
+    assert page.status_code == 200 and "data-answered-count>1<" in page.text.replace(" ", "")
+
+
+async def test_bad_answers_are_refused_with_a_reason(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    tablet = Tablet(client)
+    await tablet.register()
+    period = await current_period(today())
+    record_id, fields = await answer(staff, period, "SB-02", "noncompliant")
+    refused = await tablet.send(record_id, "create", fields)
+    assert refused["status"] == "rejected" and "note is required" in refused["error"]
+    staff.phone_duty = False
+    await staff.save()
+    record_id, fields = await answer(staff, period, "SB-13", "compliant")  # a telephone standard
+    assert "does not apply" in (await tablet.send(record_id, "create", fields))["error"]
+    record_id, fields = await answer(staff, "2099-04", "SB-01", "compliant")
+    assert "not started" in (await tablet.send(record_id, "create", fields))["error"]
+    record_id, fields = await answer(staff, period, "SB-01", "maybe")
+    assert "Choose kept" in (await tablet.send(record_id, "create", fields))["error"]
+    other = await User.get(login="demo-manager")  # another section
+    record_id, fields = await answer(other, period, "SB-01", "compliant")
+    assert "own section" in (await tablet.send(record_id, "create", fields))["error"]
+    # What was refused is kept where the person sees it, translated.
+    assert await SyncRejected.filter(login="demo-staff").count() == 5
+    listing = await client.get("/sync")
+    assert "「未遵守」にはメモが必要です" in listing.text and "担当業務には適用されません" in listing.text
+
+
+async def test_answering_without_script_keeps_what_was_typed(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    period = await current_period(today())
+    missing_note = await post_form(
+        client, "/self-check/answer", {"period": period, "standard_code": "SB-04", "result": "noncompliant"}
+    )
+    assert missing_note.status_code == 422 and "「未遵守」にはメモが必要です" in missing_note.text
+    saved = await post_form(
+        client,
+        "/self-check/answer",
+        {
+            "period": period,
+            "standard_code": "SB-04",
+            "result": "noncompliant",
+            "note": "混雑時に声かけが遅れた",
+        },
+    )
+    assert saved.status_code == 302
+    row = await SelfCheckAnswer.get(id=answer_id(period, f"user:{staff.id}", "SB-04"))
+    assert (row.result, row.note) == ("noncompliant", "混雑時に声かけが遅れた")
+    future = await post_form(
+        client, "/self-check/answer", {"period": "2099-04", "standard_code": "SB-04", "result": "compliant"}
+    )
+    assert future.status_code == 422 and "この期間はまだ始まっていません" in future.text
+    bad_period = await client.get("/self-check", params={"period": "not-a-month"})
+    assert bad_period.status_code == 422 and "セルフチェックの期間ではありません" in bad_period.text
+
+
+async def test_the_chief_sees_who_has_not_answered_reminds_and_confirms(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    period = await current_period(today())
+    tablet = Tablet(client)
+    await tablet.register()
+    record_id, fields = await answer(staff, period, "SB-01", "compliant")
+    await tablet.send(record_id, "create", fields)
+    await post_form(client, "/logout", {})
+
+    chief = await login_as("demo-chief")
+    page = await chief.get("/self-check/section")
+    assert page.status_code == 200
+    row = page.text.split(f'data-respondent="user:{staff.id}"')[1].split("</tr>")[0]
+    assert "デモ 係員" in row and "1 / 30" in row and "回答途中" in row and "催促する" in row
+    assert "100.0%" in page.text and "（1件中1件）" in page.text and "件数少" in page.text
+    await post_form(chief, "/self-check/section/remind", {"period": period, "user_id": str(staff.id)})
+    await post_form(chief, "/self-check/section/confirm", {"period": period})
+    assert await SelfCheckConfirmation.exists(section_id=staff.section_id, period=period)
+    # Every expected answer now exists and is locked, the unanswered ones empty.
+    answers = await SelfCheckAnswer.filter(section_id=staff.section_id, period=period)
+    assert len(answers) == 30 and {a.status for a in answers} == {"confirmed"}
+    assert sum(1 for a in answers if a.result is None) == 29
+    await post_form(chief, "/logout", {})
+
+    client = await login_as("demo-staff")
+    # Confirmed: the reminder no longer waits on the home page, and the sheet says it is locked.
+    assert "data-reminder" not in (await client.get("/")).text
+    assert "data-confirmed" in (await client.get("/self-check")).text
+    # An edit made on a tablet that had not seen the confirmation becomes a conflict, not a change.
+    late = await tablet.send(record_id, "patch", {"result": "noncompliant", "note": "名札を忘れた"}, base=1)
+    assert late["status"] == "conflict"
+    kept = await SelfCheckAnswer.get(id=record_id)
+    assert (kept.result, kept.contested) == ("compliant", True)
+    assert await SyncConflict.filter(record_id=record_id, kind="locked_record", status="open").exists()
+    # A new answer for the confirmed period is refused, and kept on the sync page.
+    new_id, new_fields = await answer(staff, period, "SB-05", "compliant")
+    # An answer nobody gave before the confirmation is locked the same way (the record exists, empty).
+    assert (await tablet.send(new_id, "create", new_fields))["status"] == "conflict"
+    assert (await SelfCheckAnswer.get(id=new_id)).result is None
+    closed = await post_form(
+        client, "/self-check/answer", {"period": period, "standard_code": "SB-06", "result": "compliant"}
+    )
+    assert closed.status_code == 422 and "課長の確認を待っています" in closed.text
+    assert 'value="compliant" checked' in closed.text.split('id="std-SB-06"')[1].split("</form>")[0]
+
+
+async def test_a_reminder_waits_on_the_staff_home_page(login_as: LoginAs) -> None:
+    chief = await login_as("demo-chief")
+    staff = await User.get(login="demo-staff")
+    period = await current_period(today())
+    await post_form(chief, "/self-check/section/remind", {"period": period, "user_id": str(staff.id)})
+    await post_form(chief, "/logout", {})
+    client = await login_as("demo-staff")
+    home = await client.get("/")
+    assert "data-reminder" in home.text and "デモ 課長" in home.text and "/self-check?period=" in home.text
+
+
+async def test_a_section_can_answer_as_a_whole(login_as: LoginAs) -> None:
+    chief = await login_as("demo-chief")
+    await post_form(chief, "/self-check/section/mode", {"mode": "section"})
+    staff = await User.get(login="demo-staff")
+    assert (await SelfCheckSetting.get(section_id=staff.section_id)).mode == "section"
+    page = await chief.get("/self-check/section")
+    assert "課全体" in page.text
+    await post_form(chief, "/logout", {})
+    client = await login_as("demo-staff")
+    period = await current_period(today())
+    saved = await post_form(
+        client, "/self-check/answer", {"period": period, "standard_code": "SB-01", "result": "compliant"}
+    )
+    assert saved.status_code == 302
+    row = await SelfCheckAnswer.get(id=answer_id(period, f"section:{staff.section_id}", "SB-01"))
+    assert row.result == "compliant"

@@ -17,7 +17,7 @@ from server import pwa
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
-from server.compliance import catalogue_routes
+from server.compliance import catalogue_routes, rate_routes
 from server.compliance import routes as compliance_routes
 from server.config import Settings
 from server.conflicts import routes as conflict_routes
@@ -48,6 +48,7 @@ FEATURE_ROUTES = [
     *conflict_routes.routes,
     *catalogue_routes.routes,
     *compliance_routes.routes,
+    *rate_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

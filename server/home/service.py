@@ -36,6 +36,18 @@ CARDS = (
         frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
+        N_("Compliance rates"),
+        N_("Compliance rate against target by section and period, the most-missed standards and the trend."),
+        "/compliance",
+        frozenset({Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
+        N_("Compliance targets"),
+        N_("The ward's and each section's target compliance rate, and the self-check period length."),
+        "/compliance/targets",
+        frozenset({Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",

@@ -46,6 +46,21 @@ ONLY_CHIEF_CONFIRMS = N_("Only the section chief confirms a period.")
 NOT_DELETED = N_("Answers are not deleted; answer “not applicable” instead.")
 
 
+GOAL_STATUSES = ("planned", "on_track", "behind", "achieved", "not_achieved")
+BAD_GOAL_STATUS = N_("Choose the goal's status from the list.")
+BAD_LINKED = N_("Linked standards must be a list of standard codes.")
+
+
+def refuse_goal_fields(fields: dict[str, Any]) -> str | None:
+    """The goal fields whose values are from a fixed list: its status and the linked standards."""
+    if "status" in fields and fields["status"] not in (None, *GOAL_STATUSES):
+        return BAD_GOAL_STATUS
+    linked = fields.get("standards")
+    if linked is not None and not (isinstance(linked, list) and all(isinstance(c, str) for c in linked)):
+        return BAD_LINKED
+    return None
+
+
 def answer_id(period: str, respondent: str, code: str) -> str:
     """The same answer always has the same id, so two tablets answering it merge into one record."""
     return str(uuid.uuid5(_ANSWER_IDS, f"{period}|{respondent}|{code}"))

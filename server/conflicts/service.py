@@ -13,7 +13,7 @@ from server.sync_api.registry import OKUYAMI, WARD
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, Kind
 
-TABLE_LABELS = {"section_goals": N_("Section service goal")}
+TABLE_LABELS = {"section_goals": N_("Section service goal"), "self_check_answers": N_("Self-check answer")}
 FIELD_LABELS = {
     "title": N_("Goal"),
     "indicator": N_("Indicator"),
@@ -21,6 +21,12 @@ FIELD_LABELS = {
     "progress": N_("Progress"),
     "section_id": N_("Section"),
     "fiscal_year": N_("Fiscal year"),
+    "status": N_("Status"),
+    "standards": N_("Linked standards"),
+    "midyear_review": N_("Mid-year review"),
+    "year_end_evaluation": N_("Year-end evaluation"),
+    "result": N_("Answer"),
+    "note": N_("Note"),
 }
 KIND_LABELS = {
     "concurrent_edit": N_("Changed on two devices at once"),

@@ -1,5 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
+import functools
+from json import dumps, loads
 from server.models.compliance import AppliesTo, CheckMode
 from tortoise.fields.base import OnDelete
 from uuid import uuid4
@@ -122,6 +124,26 @@ class Migration(migrations.Migration):
             ],
             options={'table': 'service_standard_version', 'app': 'models', 'unique_together': (('standard', 'version'),), 'pk_attr': 'id', 'table_description': 'Every wording a standard has had, and its retirement: what each past answer was given against.'},
             bases=['Model'],
+        ),
+        ops.AddField(
+            model_name='SectionGoal',
+            name='midyear_review',
+            field=fields.TextField(null=True, default='', unique=False),
+        ),
+        ops.AddField(
+            model_name='SectionGoal',
+            name='standards',
+            field=fields.JSONField(null=True, default=list, encoder=functools.partial(dumps, separators=(',', ':')), decoder=loads),
+        ),
+        ops.AddField(
+            model_name='SectionGoal',
+            name='status',
+            field=fields.CharField(default='planned', db_default='planned', max_length=16),
+        ),
+        ops.AddField(
+            model_name='SectionGoal',
+            name='year_end_evaluation',
+            field=fields.TextField(null=True, default='', unique=False),
         ),
         ops.AddField(
             model_name='User',

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from server.compliance.rules import refuse_answer
+from server.compliance.rules import refuse_answer, refuse_goal_fields
 from server.models import Role, SectionGoal, SelfCheckAnswer, User
 from sync import (
     Actor,
@@ -33,6 +33,10 @@ SECTION_GOALS = TableSpec(
         "target": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
         "progress": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
         "notes": FieldSpec(FieldType.TEXT, Policy.APPEND, max_length=2000),
+        "status": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=16),
+        "standards": FieldSpec(FieldType.JSON, Policy.REVIEW),
+        "midyear_review": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
+        "year_end_evaluation": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
     },
     required_on_create=frozenset({"section_id", "fiscal_year", "title"}),
 )
@@ -98,6 +102,8 @@ def make_authorize(users: dict[str, User]) -> Any:
                 section = register[0].value if register else section
             if section != user.section_id:
                 return "you may change only your own section's goals"
+        if op.table == "section_goals":
+            return refuse_goal_fields(op.fields)
         if op.table == "self_check_answers":
             current = record.values(SELF_CHECK_ANSWERS) if record is not None else None
             return await refuse_answer(user, op, current)
@@ -124,6 +130,10 @@ async def project(record: RecordState) -> None:
         "indicator": values["indicator"] or "",
         "target": values["target"] or "",
         "progress": values["progress"] or "",
+        "standards": [str(c) for c in values["standards"] or [] if isinstance(c, str)],
+        "status": values["status"] or "planned",
+        "midyear_review": values["midyear_review"] or "",
+        "year_end_evaluation": values["year_end_evaluation"] or "",
         "deleted": record.deleted,
         "contested": bool(record.contested_fields()),
         "version": record.version,

@@ -305,7 +305,10 @@ class Progress:
 async def respondents(section_id: int) -> list[tuple[str, User | None]]:
     if await mode_of(section_id) is CheckMode.SECTION:
         return [(f"section:{section_id}", None)]
-    people = await User.filter(section_id=section_id, role=Role.STAFF, active=True).order_by("display_name")
+    # The 課長 is a member of the section too and checks their own conduct like everyone else.
+    people = await User.filter(
+        section_id=section_id, role__in=[Role.STAFF, Role.CHIEF], active=True
+    ).order_by("display_name")
     return [(f"user:{p.id}", p) for p in people]
 
 

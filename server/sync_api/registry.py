@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from server.compliance.rules import refuse_answer, refuse_goal_fields
@@ -22,6 +23,12 @@ from sync import (
 
 WARD = "ward"
 OKUYAMI = "okuyami"  # bereavement cases: only the desk and managers ever receive them
+
+
+def section_scope(section_id: Any) -> str:
+    """Self-check answers are about named people: only their section and managers receive them."""
+    return f"section:{section_id}"
+
 
 SECTION_GOALS = TableSpec(
     name="section_goals",
@@ -62,6 +69,7 @@ SELF_CHECK_ANSWERS = TableSpec(
         rank={"open": 0, "confirmed": 1},
         initial="open",
     ),
+    scope_of=lambda values: section_scope(values.get("section_id")),
     sign_off=SignOff(
         field="status", states=frozenset({"confirmed"}), protected=frozenset({"result", "note"})
     ),
@@ -79,10 +87,15 @@ def registry() -> Registry:
     return Registry([SECTION_GOALS, SELF_CHECK_ANSWERS])
 
 
-def actor_for(user: User) -> Actor:
+def actor_for(user: User, section_ids: Iterable[int] = ()) -> Actor:
+    """``section_ids``: every section, for a manager (who sees and decides for all of them)."""
     scopes = {WARD}
     if user.role in (Role.OKUYAMI, Role.MANAGER):
         scopes.add(OKUYAMI)
+    if user.section_id is not None:
+        scopes.add(section_scope(user.section_id))
+    if user.role is Role.MANAGER:
+        scopes.update(section_scope(i) for i in section_ids)
     return Actor(user=user.login, scopes=frozenset(scopes), roles=frozenset({user.role.value}))
 
 

@@ -7,11 +7,22 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from server.models import SyncClient, SyncRecord, User
+from server.models import Role, Section, SyncClient, SyncRecord, User
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
-from sync import Engine, FieldType, FileBlobStore, Kind, Op, Policy, PushRequest, PushResponse, format_stamp
+from sync import (
+    Actor,
+    Engine,
+    FieldType,
+    FileBlobStore,
+    Kind,
+    Op,
+    Policy,
+    PushRequest,
+    PushResponse,
+    format_stamp,
+)
 from sync import missing as missing_blobs
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
@@ -37,11 +48,17 @@ class SyncService:
             on_change=project,
         )
 
+    async def actor(self, user: User) -> Actor:
+        sections: list[int] = []
+        if user.role is Role.MANAGER:
+            sections = [int(str(i)) for i in await Section.all().values_list("id", flat=True)]
+        return actor_for(user, sections)
+
     async def push(self, user: User, request: PushRequest) -> PushResponse:
-        return await self.engine_for(user).push(actor_for(user), request)
+        return await self.engine_for(user).push(await self.actor(user), request)
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
-        return await self.engine_for(user).pull(actor_for(user), cursor, limit)
+        return await self.engine_for(user).pull(await self.actor(user), cursor, limit)
 
     async def missing_files(self) -> list[str]:
         """Files that records refer to but whose bytes have not been uploaded yet."""

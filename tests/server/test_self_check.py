@@ -12,6 +12,7 @@ import httpx
 from server.compliance.rules import answer_id
 from server.compliance.service import current_period
 from server.models import (
+    Role,
     SelfCheckAnswer,
     SelfCheckConfirmation,
     SelfCheckSetting,
@@ -169,8 +170,15 @@ async def test_the_chief_sees_who_has_not_answered_reminds_and_confirms(login_as
     await post_form(chief, "/self-check/section/confirm", {"period": period})
     assert await SelfCheckConfirmation.exists(section_id=staff.section_id, period=period)
     # Every expected answer now exists and is locked, the unanswered ones empty.
-    answers = await SelfCheckAnswer.filter(section_id=staff.section_id, period=period)
+    answers = await SelfCheckAnswer.filter(
+        section_id=staff.section_id, period=period, respondent=f"user:{staff.id}"
+    )
     assert len(answers) == 30 and {a.status for a in answers} == {"confirmed"}
+    everyone = await SelfCheckAnswer.filter(section_id=staff.section_id, period=period)
+    assert {a.respondent for a in everyone} == {
+        f"user:{staff.id}",
+        f"user:{(await User.get(login='demo-chief')).id}",
+    }
     assert sum(1 for a in answers if a.result is None) == 29
     await post_form(chief, "/logout", {})
 
@@ -223,3 +231,67 @@ async def test_a_section_can_answer_as_a_whole(login_as: LoginAs) -> None:
     assert saved.status_code == 302
     row = await SelfCheckAnswer.get(id=answer_id(period, f"section:{staff.section_id}", "SB-01"))
     assert row.result == "compliant"
+
+
+async def test_the_chief_decides_a_late_answer_in_the_inbox(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    period = await current_period(today())
+    tablet = Tablet(client)
+    await tablet.register()
+    record_id, fields = await answer(staff, period, "SB-01", "compliant")
+    await tablet.send(record_id, "create", fields)
+    await post_form(client, "/logout", {})
+    chief = await login_as("demo-chief")
+    await post_form(chief, "/self-check/section/confirm", {"period": period})
+    await post_form(chief, "/logout", {})
+    client = await login_as("demo-staff")
+    late = await tablet.send(
+        record_id, "patch", {"result": "noncompliant", "note": "名札を忘れた日があった"}, base=1
+    )
+    assert late["status"] == "conflict"
+    await post_form(client, "/logout", {})
+
+    chief = await login_as("demo-chief")
+    inbox = await chief.get("/conflicts")
+    row = next(
+        part for part in inbox.text.split("<tr data-conflict=")[1:] if "セルフチェックの回答 — 回答" in part
+    )
+    assert "未遵守" in row and "noncompliant" not in row
+    conflict = await SyncConflict.get(record_id=record_id, field="result", status="open")
+    detail = await chief.get(f"/conflicts/{conflict.id}")
+    assert "SB-01 名札を来庁者から見える位置に着用している" in detail.text and "デモ 係員" in detail.text
+    assert 'name="value"' not in detail.text  # an answer is chosen among those given, never typed
+    kept = await post_form(chief, f"/conflicts/{conflict.id}", {"choice": "keep:0"})
+    assert kept.status_code == 302
+    decided = await SelfCheckAnswer.get(id=record_id)
+    assert (decided.result, decided.status) == ("noncompliant", "confirmed")
+
+
+async def test_answers_reach_only_their_own_section(login_as: LoginAs) -> None:
+    from server.auth import service as auth_service
+    from server.models import Section
+
+    client = await login_as("demo-staff")
+    staff = await User.get(login="demo-staff")
+    tablet = Tablet(client)
+    await tablet.register()
+    record_id, fields = await answer(staff, await current_period(today()), "SB-01", "compliant")
+    await tablet.send(record_id, "create", fields)
+    await post_form(client, "/logout", {})
+    other = await Section.get(code="somu")
+    await auth_service.create_user(
+        login="somu-staff",
+        display_name="総務 係員",
+        password="demo-password-for-tests",
+        role=Role.STAFF,
+        section=other,
+    )
+    for login, expected in (("somu-staff", False), ("demo-chief", True), ("demo-manager", True)):
+        reader = await login_as(login)
+        device = Tablet(reader)
+        await device.register()
+        pulled = await reader.get("/api/sync/v1/pull", headers={"X-Madoguchi-Sync": "1"})
+        ids = [c["id"] for c in pulled.json()["changes"]]
+        assert (record_id in ids) is expected, login
+        await post_form(reader, "/logout", {})

@@ -72,6 +72,19 @@ async def _period_choice(period: str | None) -> tuple[str, list[str], int, str |
     return chosen, so_far, months, problem
 
 
+async def _neighbours(chosen: str) -> dict[str, str | None]:
+    """The last period of the previous fiscal year, and the current period when looking at a past year."""
+    first = periods.parse(chosen)
+    assert first is not None
+    year = fiscal_year(first)
+    current = await service.current_period(today())
+    before = periods.periods_of(year - 1, await months_per_period(year - 1))[-1]
+    return {
+        "earlier": before,
+        "later": current if fiscal_year(periods.parse(current) or first) > year else None,
+    }
+
+
 async def _sheet_page(
     request: Request[Any, Any, Any],
     period: str | None,
@@ -86,6 +99,7 @@ async def _sheet_page(
     context: dict[str, Any] = {
         "period": chosen,
         "periods": so_far,
+        **(await _neighbours(chosen)),
         "months": months,
         "period_label": periods.label,
         "problem": problem,
@@ -202,6 +216,7 @@ async def _section_page(request: Request[Any, Any, Any], period: str | None) -> 
     context: dict[str, Any] = {
         "period": chosen,
         "periods": so_far,
+        **(await _neighbours(chosen)),
         "months": months,
         "period_label": periods.label,
         "problem": problem,

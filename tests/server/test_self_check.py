@@ -146,6 +146,18 @@ async def test_answering_without_script_keeps_what_was_typed(login_as: LoginAs) 
         client, "/self-check/answer", {"period": "2099-04", "standard_code": "SB-04", "result": "compliant"}
     )
     assert future.status_code == 422 and "この期間はまだ始まっていません" in future.text
+    earlier = (
+        (await client.get("/self-check"))
+        .text.split("前年度")[0]
+        .rsplit('href="/self-check?period=', 1)[1][:7]
+    )
+    assert earlier.endswith("-03")  # the last month of the previous fiscal year is one tap away
+    last_year = await client.get("/self-check", params={"period": earlier})
+    assert (
+        last_year.status_code == 200
+        and "現在の期間" in last_year.text
+        and f'value="{earlier}"' in last_year.text
+    )
     bad_period = await client.get("/self-check", params={"period": "not-a-month"})
     assert bad_period.status_code == 422 and "セルフチェックの期間ではありません" in bad_period.text
 

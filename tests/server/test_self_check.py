@@ -307,3 +307,15 @@ async def test_answers_reach_only_their_own_section(login_as: LoginAs) -> None:
         ids = [c["id"] for c in pulled.json()["changes"]]
         assert (record_id in ids) is expected, login
         await post_form(reader, "/logout", {})
+
+
+async def test_a_refusal_quoting_what_a_device_sent_is_shown_as_text(login_as: LoginAs) -> None:
+    client = await login_as("demo-chief")
+    chief = await User.get(login="demo-chief")
+    tablet = Tablet(client)
+    await tablet.register()
+    record_id, fields = await answer(chief, await current_period(today()), "SB-01", "compliant")
+    refused = await tablet.send(record_id, "create", {**fields, "status": "<b>x</b>"})
+    assert refused["status"] == "rejected" and "<b>x</b>" in refused["error"]
+    page = await client.get("/sync")
+    assert "<b>x</b>" not in page.text and "&lt;b&gt;x&lt;/b&gt;" in page.text

@@ -41,6 +41,8 @@ async def test_a_self_check_filled_offline_reaches_the_chief(
                 await row(staff, code).get_by_role("radio", name="該当なし", exact=True).check()
             else:
                 await row(staff, code).get_by_role("radio", name="遵守", exact=True).check()
+                # One tap saves: no note, no button in the way.
+                await expect(row(staff, code).get_by_role("button", name="この回答を保存")).to_be_hidden()
             await expect(row(staff, code).locator("[data-answer-status]")).to_contain_text(
                 "この端末に保存しました"
             )

@@ -319,3 +319,30 @@ async def test_a_refusal_quoting_what_a_device_sent_is_shown_as_text(login_as: L
     assert refused["status"] == "rejected" and "<b>x</b>" in refused["error"]
     page = await client.get("/sync")
     assert "<b>x</b>" not in page.text and "&lt;b&gt;x&lt;/b&gt;" in page.text
+
+
+async def test_a_retired_standard_leaves_new_sheets_but_stays_where_it_was_answered(
+    login_as: LoginAs,
+) -> None:
+    from server.compliance.service import set_active
+    from server.models import ServiceStandard
+
+    client = await login_as("demo-staff")
+    period = await current_period(today())
+    await post_form(
+        client, "/self-check/answer", {"period": period, "standard_code": "SB-01", "result": "compliant"}
+    )
+    for code in ("SB-01", "SB-02"):
+        await set_active(await ServiceStandard.get(code=code), False, "demo-admin")
+    page = await client.get("/self-check")
+    assert (
+        page.text.count("data-answer ") == 29
+        and 'id="std-SB-01"' in page.text
+        and 'id="std-SB-02"' not in page.text
+    )
+    refused = await post_form(
+        client, "/self-check/answer", {"period": period, "standard_code": "SB-02", "result": "compliant"}
+    )
+    assert refused.status_code == 422 and "この基準は廃止されています" in refused.text
+    answered = await SelfCheckAnswer.get(standard_code="SB-01", period=period)
+    assert (answered.result, answered.standard_version) == ("compliant", 1)

@@ -29,6 +29,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   const type = event.data && event.data.type;
   if (type === "SKIP_WAITING") self.skipWaiting();
+  if (type === "CLAIM") event.waitUntil(self.clients.claim());
   if (type === "SIGNED_OUT") event.waitUntil(MadoguchiCaches.forgetPages());
 });
 

@@ -18,6 +18,8 @@ from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
 from server.auth.guards import PUBLIC, access_guard
+from server.compliance import catalogue_routes, rate_routes
+from server.compliance import routes as compliance_routes
 from server.config import Settings
 from server.conflicts import routes as conflict_routes
 from server.dashboard import routes as dashboard_routes
@@ -63,6 +65,9 @@ FEATURE_ROUTES = [
     *report_routes.routes,
     *template_admin_routes.routes,
     *round_routes.routes,
+    *catalogue_routes.routes,
+    *compliance_routes.routes,
+    *rate_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -31,6 +31,7 @@ SHELL_ASSETS = (
     "js/offline-forms.js",
     "js/inspections.js",
     "js/okuyami.js",
+    "js/self-check.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",

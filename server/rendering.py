@@ -38,6 +38,9 @@ def base_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "role_labels": ROLE_LABELS,
         "user_key": user_key(state.settings.secret_key, user.id) if user is not None else "",
         **state.catalogs.template_functions(language),
+        # For text that is not only ours (a reason that may quote what a device sent): translated when it
+        # is one of our messages, and autoescaped like any other value, never trusted as markup.
+        "translate": state.catalogs.gettext(language),
     }
 
 

@@ -50,21 +50,30 @@ async def seed_sections() -> int:
 
 
 async def seed_demo(password: str | None = None) -> list[DemoLogin]:
-    """Sections plus one account per role. Existing demo accounts get the new password."""
+    """Sections, the service-standard catalogue, plus one account per role. Existing demo accounts get
+    the new password."""
+    from server.compliance.service import seed_standards
+
     await seed_sections()
     await seed_templates()
     await seed_rounds()
+    await seed_standards()
     logins = []
     for login, name, role, section_code in DEMO_ACCOUNTS:
         section = await Section.get(code=section_code)
         secret = password or _readable_password()
         user = await User.get_or_none(login=login)
         if user is None:
-            await auth_service.create_user(
+            user = await auth_service.create_user(
                 login=login, display_name=name, password=secret, role=role, section=section
             )
+            if role is Role.STAFF:
+                # The demo 係員 works at the counter and on the phone, so every standard applies.
+                user.counter_duty = user.phone_duty = True
+                await user.save()
         else:
             user.role, user.active, user.section_id = role, True, section.id
+            user.counter_duty = user.phone_duty = role is Role.STAFF
             await user.save()
             await auth_service.set_password(user, secret)
         logins.append(DemoLogin(login=login, role=role, password=secret))

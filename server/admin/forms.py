@@ -20,6 +20,8 @@ class UserForm:
     role: str = Role.STAFF.value
     section_id: str = ""
     active: bool = True
+    counter_duty: bool = False
+    phone_duty: bool = False
     password: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
@@ -31,6 +33,8 @@ def parse_user(data: dict[str, str], *, creating: bool, section_ids: set[int]) -
         role=data.get("role", ""),
         section_id=data.get("section_id", ""),
         active=data.get("active") == "on",
+        counter_duty=data.get("counter_duty") == "on",
+        phone_duty=data.get("phone_duty") == "on",
         password=data.get("password", ""),
     )
     if creating and not LOGIN_PATTERN.match(form.login):

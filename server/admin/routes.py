@@ -67,6 +67,8 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
             role=Role(form.role),
             section=section,
         )
+        user.counter_duty, user.phone_duty = form.counter_duty, form.phone_duty
+        await user.save()
     except IntegrityError:
         form.errors["login"] = N_("This login name is already used.")
         form.password = ""
@@ -87,6 +89,8 @@ async def edit_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> 
         role=user.role,
         section_id=str(user.section_id or ""),
         active=user.active,
+        counter_duty=user.counter_duty,
+        phone_duty=user.phone_duty,
     )
     return await _user_form_page(request, form, user)
 
@@ -112,6 +116,7 @@ async def update_user(
     user.role = Role(form.role)
     user.section_id = int(form.section_id) if form.section_id else None
     user.active = form.active
+    user.counter_duty, user.phone_duty = form.counter_duty, form.phone_duty
     await user.save()
     if form.password:
         await auth_service.set_password(user, form.password)

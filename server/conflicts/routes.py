@@ -18,7 +18,12 @@ from server.models import User
 from server.rendering import render
 from server.state import AppState
 
-LABELS = {"tables": service.TABLE_LABELS, "fields": service.FIELD_LABELS, "kinds": service.KIND_LABELS}
+LABELS = {
+    "tables": service.TABLE_LABELS,
+    "fields": service.FIELD_LABELS,
+    "kinds": service.KIND_LABELS,
+    "values": service.VALUE_LABELS,
+}
 
 
 def _user(request: Request[Any, Any, Any]) -> User:
@@ -61,6 +66,8 @@ async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) ->
             "labels": LABELS,
             "display": service.display,
             "error": None,
+            "subject": await service.subject_of(conflict),
+            "choose_only": (conflict.table, conflict.field) in service.CHOOSE_ONLY,
         },
     )
 
@@ -82,7 +89,7 @@ async def decide(
         index = int(choice[5:])
         if index < len(conflict.candidates):
             action, values = "apply", {conflict.field: conflict.candidates[index]["value"]}
-    elif conflict.field and choice == "edit":
+    elif conflict.field and choice == "edit" and (conflict.table, conflict.field) not in service.CHOOSE_ONLY:
         typed = data.get("value", "").strip()
         if not typed:
             candidates = await service.candidates_of(conflict)
@@ -92,6 +99,8 @@ async def decide(
                 "labels": LABELS,
                 "display": service.display,
                 "error": N_("Enter the value to keep."),
+                "subject": await service.subject_of(conflict),
+                "choose_only": (conflict.table, conflict.field) in service.CHOOSE_ONLY,
             }
             return render(request, "conflicts/detail.html", context, status_code=422)
         action, values = "apply", {conflict.field: typed}

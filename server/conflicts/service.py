@@ -6,14 +6,24 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from server.goals.forms import STATUS_LABELS
 from server.i18n import N_
-from server.models import Device, Role, SyncConflict, User
+from server.models import (
+    RESULT_LABELS,
+    Device,
+    Role,
+    Section,
+    SelfCheckAnswer,
+    ServiceStandard,
+    SyncConflict,
+    User,
+)
 from server.state import AppState
-from server.sync_api.registry import OKUYAMI, WARD
+from server.sync_api.registry import OKUYAMI, WARD, section_scope
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, Kind
 
-TABLE_LABELS = {"section_goals": N_("Section service goal")}
+TABLE_LABELS = {"section_goals": N_("Section service goal"), "self_check_answers": N_("Self-check answer")}
 FIELD_LABELS = {
     "title": N_("Goal"),
     "indicator": N_("Indicator"),
@@ -21,6 +31,23 @@ FIELD_LABELS = {
     "progress": N_("Progress"),
     "section_id": N_("Section"),
     "fiscal_year": N_("Fiscal year"),
+    "status": N_("Status"),
+    "standards": N_("Linked standards"),
+    "midyear_review": N_("Mid-year review"),
+    "year_end_evaluation": N_("Year-end evaluation"),
+    "result": N_("Answer"),
+    "note": N_("Note"),
+}
+# Fields whose values are codes: the inbox shows what the person chose, not the code.
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "result": {r.value: label for r, label in RESULT_LABELS.items()},
+    "status": {**STATUS_LABELS, "open": N_("Open"), "confirmed": N_("Confirmed")},
+}
+# Fields a reviewer chooses among the values given, never types: a typed code would be meaningless.
+CHOOSE_ONLY = {
+    ("self_check_answers", "result"),
+    ("self_check_answers", "status"),
+    ("section_goals", "status"),
 }
 KIND_LABELS = {
     "concurrent_edit": N_("Changed on two devices at once"),
@@ -31,8 +58,11 @@ KIND_LABELS = {
 }
 
 
-def scopes_for(user: User) -> list[str]:
-    return [WARD, OKUYAMI] if user.role is Role.MANAGER else [WARD]
+async def scopes_for(user: User) -> list[str]:
+    if user.role is Role.MANAGER:
+        sections = await Section.all().values_list("id", flat=True)
+        return [WARD, OKUYAMI, *(section_scope(i) for i in sections)]
+    return [WARD, section_scope(user.section_id)] if user.section_id is not None else [WARD]
 
 
 @dataclass
@@ -46,7 +76,7 @@ class Candidate:
 
 async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
     rows = (
-        await SyncConflict.filter(status="open", scope__in=scopes_for(user))
+        await SyncConflict.filter(status="open", scope__in=await scopes_for(user))
         .order_by("opened_at")
         .limit(limit)
     )
@@ -54,7 +84,7 @@ async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
 
 
 async def conflict_for(user: User, conflict_id: str) -> Conflict | None:
-    row = await SyncConflict.filter(id=conflict_id, scope__in=scopes_for(user)).first()
+    row = await SyncConflict.filter(id=conflict_id, scope__in=await scopes_for(user)).first()
     return TortoiseStore.conflict_of(row) if row else None
 
 
@@ -78,6 +108,22 @@ async def candidates_of(conflict: Conflict) -> list[Candidate]:
         )
         for i, c in enumerate(conflict.candidates)
     ]
+
+
+async def subject_of(conflict: Conflict) -> str:
+    """What the disputed record is about, for records whose table and field alone do not say it."""
+    if conflict.table != "self_check_answers":
+        return ""
+    answer = await SelfCheckAnswer.get_or_none(id=conflict.record_id)
+    if answer is None:
+        return ""
+    standard = await ServiceStandard.get_or_none(code=answer.standard_code)
+    who = answer.respondent
+    if who.startswith("user:") and who[5:].isdigit():
+        person = await User.get_or_none(id=int(who[5:]))
+        who = person.display_name if person else who
+    text = f"{answer.standard_code} {standard.text}" if standard else answer.standard_code
+    return f"{text} · {answer.period} · {who}"
 
 
 def display(value: Any) -> str:

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
+from server.compliance.rules import GOAL_STATUSES
 from server.i18n import N_
 
-LIMITS = {"title": 200, "indicator": 200, "target": 200, "progress": 4000}
+LIMITS = {
+    "title": 200,
+    "indicator": 200,
+    "target": 200,
+    "progress": 4000,
+    "midyear_review": 4000,
+    "year_end_evaluation": 4000,
+}
+TEXT_FIELDS = tuple(LIMITS)
+STATUS_LABELS = {
+    "planned": N_("Not started"),
+    "on_track": N_("On track"),
+    "behind": N_("Behind"),
+    "achieved": N_("Achieved"),
+    "not_achieved": N_("Not achieved"),
+}
 
 
 @dataclass
@@ -15,27 +32,35 @@ class GoalForm:
     indicator: str = ""
     target: str = ""
     progress: str = ""
+    midyear_review: str = ""
+    year_end_evaluation: str = ""
+    status: str = "planned"
+    standards: list[str] = field(default_factory=list)
     errors: dict[str, str] = field(default_factory=dict)
 
-    def values(self) -> dict[str, str]:
-        return {
-            "title": self.title,
-            "indicator": self.indicator,
-            "target": self.target,
-            "progress": self.progress,
-        }
+    def values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {name: getattr(self, name) for name in TEXT_FIELDS}
+        out["status"] = self.status
+        out["standards"] = list(self.standards)
+        return out
 
 
-def parse_goal(data: dict[str, str]) -> GoalForm:
-    form = GoalForm(
-        title=data.get("title", "").strip(),
-        indicator=data.get("indicator", "").strip(),
-        target=data.get("target", "").strip(),
-        progress=data.get("progress", "").strip(),
-    )
+def parse_goal(
+    data: dict[str, str], standards: list[str] | None = None, known: set[str] | None = None
+) -> GoalForm:
+    """``standards``: the ticked standard codes (a form sends several values under one name)."""
+    form = GoalForm()
+    for name in TEXT_FIELDS:
+        setattr(form, name, data.get(name, "").strip())
+    form.status = data.get("status", "planned") or "planned"
+    form.standards = sorted({c for c in (standards or []) if c})
     if not form.title:
         form.errors["title"] = N_("Enter the goal.")
     for name, limit in LIMITS.items():
         if len(getattr(form, name)) > limit:
             form.errors[name] = N_("This is too long.")
+    if form.status not in GOAL_STATUSES:
+        form.errors["status"] = N_("Choose the goal's status from the list.")
+    if known is not None and any(code not in known for code in form.standards):
+        form.errors["standards"] = N_("Choose standards from the list.")
     return form

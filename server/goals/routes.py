@@ -1,4 +1,5 @@
-"""課のサービス向上目標: each section's service goals for the fiscal year, editable offline on a tablet."""
+"""課のサービス向上目標: each section's service goals for the fiscal year, editable offline on a tablet,
+with the standards they work on, progress, a mid-year review and a year-end evaluation."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from server.audit import record
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.conflicts.service import FIELD_LABELS
 from server.form_body import FormBody
-from server.goals.forms import GoalForm, parse_goal
-from server.models import Role, Section, SectionGoal, User
+from server.goals.forms import STATUS_LABELS, GoalForm, parse_goal
+from server.models import Role, Section, SectionGoal, ServiceStandard, User
 from server.rendering import render
 from server.state import AppState
 from server.sync_api.registry import SECTION_GOALS
@@ -23,11 +25,28 @@ from server.timekeeping import today
 from sync import Kind
 
 GOAL_USERS = roles(Role.STAFF, Role.CHIEF, Role.MANAGER)
+SUPERVISORS = roles(Role.CHIEF, Role.MANAGER)
+_NEXT_YEAR = uuid.UUID("5d2b8f64-1c1e-4f0b-8a51-93e0c7a2d4b6")
 
 
 def _user(request: Request[Any, Any, Any]) -> User:
     user: User = request.scope["state"]["user"]
     return user
+
+
+async def _standards() -> list[ServiceStandard]:
+    return await ServiceStandard.filter(active=True).order_by("sort_order", "code")
+
+
+async def _posted(request: Request[Any, Any, Any]) -> tuple[dict[str, str], list[str]]:
+    """The posted form: one value per field, and every ticked ``standards`` (several share the name)."""
+    form = await request.form()
+    single = {key: str(form.get(key)) for key in form}
+    return single, [str(v) for v in form.getall("standards")] if "standards" in form else []
+
+
+def _context(form: GoalForm, standards: list[ServiceStandard], **extra: Any) -> dict[str, Any]:
+    return {"form": form, "standards": standards, "status_labels": STATUS_LABELS, **extra}
 
 
 @get("/goals", opt=GOAL_USERS)
@@ -43,61 +62,138 @@ async def list_goals(request: Request[Any, Any, Any], year: FromQuery[int | None
     return render(
         request,
         "goals/index.html",
-        {"goals": goals, "sections": sections, "year": year, "new_id": str(uuid.uuid4())},
-    )
-
-
-async def _goal(request: Request[Any, Any, Any], goal_id: uuid.UUID) -> tuple[dict[str, Any], int, list[str]]:
-    state: AppState = request.app.state.madoguchi
-    record = (await state.sync.store.get_records([("section_goals", str(goal_id))])).get(
-        ("section_goals", str(goal_id))
-    )
-    if record is None or record.deleted:
-        raise NotFoundException()
-    values = record.values(SECTION_GOALS)
-    user = _user(request)
-    if user.role is not Role.MANAGER and values["section_id"] != user.section_id:
-        raise PermissionDeniedException()
-    return values, record.version, record.contested_fields()
-
-
-@get("/goals/{goal_id:uuid}", opt=GOAL_USERS)
-async def edit_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID]) -> Template:
-    """One goal: its indicator, target and progress through the year."""
-    values, version, contested = await _goal(request, goal_id)
-    form = parse_goal({k: str(values[k] or "") for k in ("title", "indicator", "target", "progress")})
-    form.errors.clear()
-    return render(
-        request,
-        "goals/edit.html",
         {
-            "form": form,
-            "goal_id": str(goal_id),
-            "version": version,
-            "contested": contested,
-            "field_labels": FIELD_LABELS,
+            "goals": goals,
+            "sections": sections,
+            "year": year,
+            "new_id": str(uuid.uuid4()),
+            "status_labels": STATUS_LABELS,
+            "can_copy": user.role in (Role.CHIEF, Role.MANAGER) and bool(goals),
+            "copied": request.query_params.get("copied"),
         },
     )
 
 
+@get("/goals/overview", opt=roles(Role.MANAGER))
+async def overview(request: Request[Any, Any, Any], year: FromQuery[int | None] = None) -> Template:
+    """Every section's goals and their status on one page, sections without goals included."""
+    year = year or fiscal_year(today())
+    goals = await SectionGoal.filter(fiscal_year=year, deleted=False).order_by("title")
+    by_section: dict[int, list[SectionGoal]] = {}
+    for goal in goals:
+        by_section.setdefault(goal.section_id or 0, []).append(goal)
+    sections = await Section.filter(active=True).order_by("sort_order")
+    return render(
+        request,
+        "goals/overview.html",
+        {"year": year, "sections": sections, "by_section": by_section, "status_labels": STATUS_LABELS},
+    )
+
+
+@post("/goals/copy-forward", opt=SUPERVISORS)
+async def copy_forward(request: Request[Any, Any, Any], data: FormBody) -> Redirect:
+    """Copy the year's goals into the next fiscal year (the section's, or every section's for a manager):
+    the goal, indicator, target and linked standards; progress and reviews start empty. Copying twice
+    creates nothing new: each copy has an id derived from its original."""
+    user = _user(request)
+    raw = data.get("year", "")
+    year = int(raw) if raw.isdigit() else fiscal_year(today())
+    query = SectionGoal.filter(fiscal_year=year, deleted=False)
+    if user.role is not Role.MANAGER:
+        query = query.filter(section_id=user.section_id)
+    sources = await query
+    copies = {str(uuid.uuid5(_NEXT_YEAR, str(g.id))): g for g in sources}
+    existing = {str(i) for i in await SectionGoal.filter(id__in=list(copies)).values_list("id", flat=True)}
+    changes: list[tuple[str, str, Kind, dict[str, Any], int | None]] = [
+        (
+            "section_goals",
+            copy_id,
+            Kind.CREATE,
+            {
+                "section_id": goal.section_id,
+                "fiscal_year": year + 1,
+                "title": goal.title,
+                "indicator": goal.indicator,
+                "target": goal.target,
+                "standards": list(goal.standards or []),
+                "status": "planned",
+            },
+            None,
+        )
+        for copy_id, goal in copies.items()
+        if copy_id not in existing
+    ]
+    state: AppState = request.app.state.madoguchi
+    await state.sync.web_write_many(user, changes)
+    await record(request, "goals_copied_forward", target_type="fiscal_year", target_id=year,
+                 detail={"copied": len(changes)})  # fmt: skip
+    return Redirect(f"/goals?year={year + 1}&copied={len(changes)}")
+
+
+async def _goal(request: Request[Any, Any, Any], goal_id: uuid.UUID) -> tuple[dict[str, Any], int, list[str]]:
+    state: AppState = request.app.state.madoguchi
+    record_state = (await state.sync.store.get_records([("section_goals", str(goal_id))])).get(
+        ("section_goals", str(goal_id))
+    )
+    if record_state is None or record_state.deleted:
+        raise NotFoundException()
+    values = record_state.values(SECTION_GOALS)
+    user = _user(request)
+    if user.role is not Role.MANAGER and values["section_id"] != user.section_id:
+        raise PermissionDeniedException()
+    return values, record_state.version, record_state.contested_fields()
+
+
+def _form_of(values: dict[str, Any]) -> GoalForm:
+    return GoalForm(
+        title=values["title"] or "",
+        indicator=values["indicator"] or "",
+        target=values["target"] or "",
+        progress=values["progress"] or "",
+        midyear_review=values["midyear_review"] or "",
+        year_end_evaluation=values["year_end_evaluation"] or "",
+        status=values["status"] or "planned",
+        standards=[c for c in values["standards"] or [] if isinstance(c, str)],
+    )
+
+
+@get("/goals/{goal_id:uuid}", opt=GOAL_USERS)
+async def edit_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID]) -> Template:
+    """One goal: its indicator, target, linked standards, progress, mid-year review and evaluation."""
+    values, version, contested = await _goal(request, goal_id)
+    context = _context(
+        _form_of(values),
+        await _standards(),
+        goal_id=str(goal_id),
+        version=version,
+        contested=contested,
+        field_labels=FIELD_LABELS,
+        year=values["fiscal_year"],
+    )
+    return render(request, "goals/edit.html", context)
+
+
 @post("/goals/{goal_id:uuid}", opt=GOAL_USERS)
-async def save_goal(
-    request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID], data: FormBody
-) -> Template | Redirect:
+async def save_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID]) -> Template | Redirect:
     """Save from a browser without script: the change goes through the same sync pipeline as a tablet's."""
     values, version, contested = await _goal(request, goal_id)
-    form = parse_goal(data)
+    standards = await _standards()
+    data, ticked = await _posted(request)
+    form = parse_goal(data, ticked, {s.code for s in standards} | set(values["standards"] or []))
     if form.errors:
-        context = {
-            "form": form,
-            "goal_id": str(goal_id),
-            "version": version,
-            "contested": contested,
-            "field_labels": FIELD_LABELS,
-        }
+        context = _context(
+            form,
+            standards,
+            goal_id=str(goal_id),
+            version=version,
+            contested=contested,
+            field_labels=FIELD_LABELS,
+            year=values["fiscal_year"],
+        )
         return render(request, "goals/edit.html", context, status_code=422)
     base = int(data.get("base_version", version) or version)
-    changed = {k: v for k, v in form.values().items() if v != (values[k] or "")}
+    before = _form_of(values).values()
+    changed = {k: v for k, v in form.values().items() if v != before[k]}
     if changed:
         state: AppState = request.app.state.madoguchi
         await state.sync.web_write(_user(request), "section_goals", str(goal_id), Kind.PATCH, changed, base)
@@ -105,16 +201,19 @@ async def save_goal(
 
 
 @post("/goals/new", opt=GOAL_USERS)
-async def create_goal(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
+async def create_goal(request: Request[Any, Any, Any]) -> Template | Redirect:
     """A new goal for one's own section in the current fiscal year."""
-    form = parse_goal(data)
+    standards = await _standards()
+    data, ticked = await _posted(request)
+    form = parse_goal(data, ticked, {s.code for s in standards})
     user = _user(request)
     if form.errors:
-        context = {
-            "form": form,
-            "new_id": data.get("id") or str(uuid.uuid4()),
-            "today_fiscal_year": fiscal_year(today()),
-        }
+        context = _context(
+            form,
+            standards,
+            new_id=data.get("id") or str(uuid.uuid4()),
+            today_fiscal_year=fiscal_year(today()),
+        )
         return render(request, "goals/new.html", context, status_code=422)
     goal_id = data.get("id") or str(uuid.uuid4())
     state: AppState = request.app.state.madoguchi
@@ -126,8 +225,10 @@ async def create_goal(request: Request[Any, Any, Any], data: FormBody) -> Templa
 @get("/goals/new", opt=GOAL_USERS)
 async def new_goal(request: Request[Any, Any, Any]) -> Template:
     """Form for a new goal."""
-    context = {"form": GoalForm(), "new_id": str(uuid.uuid4()), "today_fiscal_year": fiscal_year(today())}
+    context = _context(
+        GoalForm(), await _standards(), new_id=str(uuid.uuid4()), today_fiscal_year=fiscal_year(today())
+    )
     return render(request, "goals/new.html", context)
 
 
-routes = [list_goals, new_goal, create_goal, edit_goal, save_goal]
+routes = [list_goals, overview, copy_forward, new_goal, create_goal, edit_goal, save_goal]

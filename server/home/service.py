@@ -30,6 +30,18 @@ CARDS = (
         frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER}),
     ),
     WorkCard(
+        N_("Service standards self-check"),
+        N_("This period's self-check: one tap per standard. Works offline."),
+        "/self-check",
+        frozenset({Role.STAFF, Role.CHIEF}),
+    ),
+    WorkCard(
+        N_("Section self-check"),
+        N_("Who has answered, reminders, the section's compliance rate, confirming the period."),
+        "/self-check/section",
+        frozenset({Role.CHIEF}),
+    ),
+    WorkCard(
         N_("Section service goals"),
         N_("This fiscal year's goals of your section and their progress. Works offline."),
         "/goals",
@@ -60,6 +72,18 @@ CARDS = (
         frozenset({Role.MANAGER}),
     ),
     WorkCard(
+        N_("Compliance rates"),
+        N_("Compliance rate against target by section and period, the most-missed standards and the trend."),
+        "/compliance",
+        frozenset({Role.CHIEF, Role.MANAGER}),
+    ),
+    WorkCard(
+        N_("Compliance targets"),
+        N_("The ward's and each section's target compliance rate, and the self-check period length."),
+        "/compliance/targets",
+        frozenset({Role.MANAGER}),
+    ),
+    WorkCard(
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",
@@ -75,6 +99,12 @@ CARDS = (
         N_("Sections"),
         N_("The sections (課) of the ward office and their order."),
         "/admin/sections",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Service standards"),
+        N_("The catalogue of ward office service standards: add, reword or retire, with history."),
+        "/admin/standards",
         frozenset({Role.ADMIN}),
     ),
     WorkCard(

@@ -5,7 +5,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0005_inspections')]
+    dependencies = [('models', '0006_compliance')]
 
     initial = False
 

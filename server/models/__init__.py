@@ -2,6 +2,21 @@
 
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
+from server.models.compliance import (
+    APPLIES_TO_LABELS,
+    RESULT_LABELS,
+    AppliesTo,
+    CheckMode,
+    ComplianceTarget,
+    Result,
+    SelfCheckAnswer,
+    SelfCheckConfirmation,
+    SelfCheckReminder,
+    SelfCheckSchedule,
+    SelfCheckSetting,
+    ServiceStandard,
+    ServiceStandardVersion,
+)
 from server.models.devices import Device
 from server.models.feedback import Feedback, FeedbackSection, PublicSubmission
 from server.models.inspections import (
@@ -27,6 +42,19 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "APPLIES_TO_LABELS",
+    "RESULT_LABELS",
+    "AppliesTo",
+    "CheckMode",
+    "ComplianceTarget",
+    "Result",
+    "SelfCheckAnswer",
+    "SelfCheckConfirmation",
+    "SelfCheckReminder",
+    "SelfCheckSchedule",
+    "SelfCheckSetting",
+    "ServiceStandard",
+    "ServiceStandardVersion",
     "AuditEvent",
     "CorrectiveAction",
     "Device",

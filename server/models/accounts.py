@@ -51,6 +51,9 @@ class User(Model):
     )
     active = fields.BooleanField(default=True, db_default=True)
     language = fields.CharField(max_length=8, default="", db_default="")
+    # Which service standards apply to the person: some concern only counter or telephone work.
+    counter_duty = fields.BooleanField(default=False, db_default=False)
+    phone_duty = fields.BooleanField(default=False, db_default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     last_login_at = fields.DatetimeField(null=True)
     password_changed_at = fields.DatetimeField(null=True)

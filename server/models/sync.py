@@ -134,6 +134,12 @@ class SectionGoal(Model):
     indicator = fields.CharField(max_length=200, default="", db_default="")
     target = fields.CharField(max_length=200, default="", db_default="")
     progress = fields.TextField(default="")
+    # Codes of the service standards the goal works on (区役所サービス基準).
+    # Nullable: the columns are added to a table that may already hold goals.
+    standards: list[str] | None = fields.JSONField(default=list, null=True)
+    status = fields.CharField(max_length=16, default="planned", db_default="planned")
+    midyear_review = fields.TextField(default="", null=True)
+    year_end_evaluation = fields.TextField(default="", null=True)
     deleted = fields.BooleanField(default=False, db_default=False)
     contested = fields.BooleanField(default=False, db_default=False)
     version = fields.IntField(default=0, db_default=0)

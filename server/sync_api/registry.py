@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from server.compliance.rules import refuse_answer, refuse_goal_fields
 from server.feedback import records as feedback
 from server.inspections import records as inspections
-from server.models import Role, SectionGoal, User
+from server.models import Role, SectionGoal, SelfCheckAnswer, User
 from server.okuyami import records as okuyami
-from sync import Actor, FieldSpec, FieldType, Kind, Op, Policy, RecordState, Registry, TableSpec
+from sync import (
+    Actor,
+    FieldSpec,
+    FieldType,
+    Kind,
+    Op,
+    Policy,
+    RecordState,
+    Registry,
+    SignOff,
+    TableSpec,
+    Workflow,
+)
 
 WARD = "ward"
-OKUYAMI = okuyami.SCOPE  # bereavement cases: only the desk and managers ever receive them
+OKUYAMI = okuyami.SCOPE  # bereavement cases: only the desk ever receives them (managers see figures only)
+
+
+def section_scope(section_id: Any) -> str:
+    """Self-check answers are about named people: only their section and managers receive them."""
+    return f"section:{section_id}"
+
 
 SECTION_GOALS = TableSpec(
     name="section_goals",
@@ -23,23 +43,65 @@ SECTION_GOALS = TableSpec(
         "target": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
         "progress": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
         "notes": FieldSpec(FieldType.TEXT, Policy.APPEND, max_length=2000),
+        "status": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=16),
+        "standards": FieldSpec(FieldType.JSON, Policy.REVIEW),
+        "midyear_review": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
+        "year_end_evaluation": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
     },
     required_on_create=frozenset({"section_id", "fiscal_year", "title"}),
 )
 
-WRITERS = {"section_goals": {Role.STAFF, Role.CHIEF, Role.MANAGER}}
+# One record per period, respondent and standard (a deterministic id), so two tablets answering the same
+# standard merge into one record. The 課長's confirmation writes status=confirmed through the engine;
+# an answer changed later by someone who had not seen it becomes a conflict for review.
+SELF_CHECK_ANSWERS = TableSpec(
+    name="self_check_answers",
+    fields={
+        "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
+        "period": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=7),
+        "respondent": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=32),
+        "standard_code": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=16),
+        "standard_version": FieldSpec(FieldType.INT, Policy.LWW),
+        "result": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=16),
+        "note": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=2000),
+        "status": FieldSpec(FieldType.TEXT, Policy.STATE, nullable=False, max_length=16),
+    },
+    workflow=Workflow(
+        field="status",
+        transitions={"open": frozenset({"confirmed"})},
+        rank={"open": 0, "confirmed": 1},
+        initial="open",
+    ),
+    scope_of=lambda values: section_scope(values.get("section_id")),
+    sign_off=SignOff(
+        field="status", states=frozenset({"confirmed"}), protected=frozenset({"result", "note"})
+    ),
+    required_on_create=frozenset({"section_id", "period", "respondent", "standard_code"}),
+)
+
+WRITERS = {
+    "section_goals": {Role.STAFF, Role.CHIEF, Role.MANAGER},
+    "self_check_answers": {Role.STAFF, Role.CHIEF},
+}
 RESOLVERS = {Role.CHIEF, Role.MANAGER}
 INSPECTION_TABLES = frozenset(spec.name for spec in inspections.SPECS)
 
 
 def registry() -> Registry:
-    return Registry([SECTION_GOALS, *inspections.SPECS, feedback.FEEDBACK, okuyami.OKUYAMI_CASES])
+    return Registry(
+        [SECTION_GOALS, SELF_CHECK_ANSWERS, *inspections.SPECS, feedback.FEEDBACK, okuyami.OKUYAMI_CASES]
+    )
 
 
-def actor_for(user: User) -> Actor:
+def actor_for(user: User, section_ids: Iterable[int] = ()) -> Actor:
+    """``section_ids``: every section, for a manager (who sees and decides for all of them)."""
     scopes = {WARD}
-    if user.role in (Role.OKUYAMI, Role.MANAGER):
+    if user.role is Role.OKUYAMI:
         scopes.add(OKUYAMI)
+    if user.section_id is not None:
+        scopes.add(section_scope(user.section_id))
+    if user.role is Role.MANAGER:
+        scopes.update(section_scope(i) for i in section_ids)
     return Actor(user=user.login, scopes=frozenset(scopes), roles=frozenset({user.role.value}))
 
 
@@ -65,6 +127,11 @@ def make_authorize(users: dict[str, User]) -> Any:
                 section = register[0].value if register else section
             if section != user.section_id:
                 return "you may change only your own section's goals"
+        if op.table == "section_goals":
+            return refuse_goal_fields(op.fields)
+        if op.table == "self_check_answers":
+            current = record.values(SELF_CHECK_ANSWERS) if record is not None else None
+            return await refuse_answer(user, op, current)
         return None
 
     return authorize
@@ -81,6 +148,9 @@ async def project(record: RecordState) -> None:
     if record.table == okuyami.OKUYAMI_CASES.name:
         await okuyami.project(record)
         return
+    if record.table == "self_check_answers":
+        await _project_answer(record)
+        return
     if record.table != "section_goals":
         return
     if record.purged:
@@ -94,8 +164,34 @@ async def project(record: RecordState) -> None:
         "indicator": values["indicator"] or "",
         "target": values["target"] or "",
         "progress": values["progress"] or "",
+        "standards": [str(c) for c in values["standards"] or [] if isinstance(c, str)],
+        "status": values["status"] or "planned",
+        "midyear_review": values["midyear_review"] or "",
+        "year_end_evaluation": values["year_end_evaluation"] or "",
         "deleted": record.deleted,
         "contested": bool(record.contested_fields()),
         "version": record.version,
     }
     await SectionGoal.update_or_create(id=record.id, defaults=defaults)
+
+
+async def _project_answer(record: RecordState) -> None:
+    if record.purged:
+        await SelfCheckAnswer.filter(id=record.id).delete()
+        return
+    values = record.values(SELF_CHECK_ANSWERS)
+    defaults = {
+        "section_id": values["section_id"],
+        "period": values["period"] or "",
+        "respondent": values["respondent"] or "",
+        "standard_code": values["standard_code"] or "",
+        "standard_version": values["standard_version"] or 1,
+        "result": values["result"],
+        "note": values["note"] or "",
+        "status": values["status"] or "open",
+        "deleted": record.deleted,
+        # A locked-out edit waits in the inbox too: the answer is under review either way.
+        "contested": bool(record.contested_fields() or record.disputes),
+        "version": record.version,
+    }
+    await SelfCheckAnswer.update_or_create(id=record.id, defaults=defaults)

@@ -7,7 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from server.models import SyncClient, SyncRecord, User
+from server.models import Role, Section, SyncClient, SyncRecord, User
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
@@ -27,6 +27,7 @@ from sync import missing as missing_blobs
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
 EPOCH = 1
+_WEB_BATCH = 400
 _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
 PUBLIC_ACTOR = Actor(user="public-web", scopes=frozenset({"ward"}), roles=frozenset({"public"}))
 
@@ -48,11 +49,17 @@ class SyncService:
             on_change=project,
         )
 
+    async def actor(self, user: User) -> Actor:
+        sections: list[int] = []
+        if user.role is Role.MANAGER:
+            sections = [int(str(i)) for i in await Section.all().values_list("id", flat=True)]
+        return actor_for(user, sections)
+
     async def push(self, user: User, request: PushRequest) -> PushResponse:
-        return await self.engine_for(user).push(actor_for(user), request)
+        return await self.engine_for(user).push(await self.actor(user), request)
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
-        return await self.engine_for(user).pull(actor_for(user), cursor, limit)
+        return await self.engine_for(user).pull(await self.actor(user), cursor, limit)
 
     async def purge(self, table: str, record_id: str) -> bool:
         """Retention: remove a record's content and history; tablets drop their copy at the next pull."""
@@ -91,21 +98,37 @@ class SyncService:
     ) -> dict[str, Any]:
         """A change made in the browser (a manager resolving a conflict) goes through the same pipeline
         as a tablet's: it is an operation of the person's own browser client, merged and audited alike."""
+        results = await self.web_write_many(user, [(table, record_id, kind, fields, base_version)])
+        return results[0]
+
+    async def web_write_many(
+        self, user: User, changes: list[tuple[str, str, Kind, dict[str, Any], int | None]]
+    ) -> list[dict[str, Any]]:
+        """Several browser changes as ordered operations of the person's browser client, sent in batches
+        (a 課長 confirming a period writes to every answer of the section at once)."""
         client_id = str(uuid.uuid5(_WEB_CLIENTS, f"web:{user.id}"))
-        seq = await self.last_seq(client_id) + 1
-        millis = int(now().timestamp() * 1000)
-        op = Op(
-            op_id=str(uuid.uuid4()),
-            client_seq=seq,
-            hlc=format_stamp(millis, 0, client_id),
-            table=table,
-            record_id=record_id,
-            kind=kind,
-            base_version=base_version,
-            fields=fields,
-        )
-        response = await self.push(user, PushRequest(client_id=client_id, ops=[op]))
-        return response.results[0]
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(changes), _WEB_BATCH):
+            seq = await self.last_seq(client_id)
+            millis = int(now().timestamp() * 1000)
+            ops = [
+                Op(
+                    op_id=str(uuid.uuid4()),
+                    client_seq=seq + i + 1,
+                    hlc=format_stamp(millis, i, client_id),
+                    table=table,
+                    record_id=record_id,
+                    kind=kind,
+                    base_version=base_version,
+                    fields=fields,
+                )
+                for i, (table, record_id, kind, fields, base_version) in enumerate(
+                    changes[start : start + _WEB_BATCH]
+                )
+            ]
+            response = await self.push(user, PushRequest(client_id=client_id, ops=ops))
+            results.extend(response.results)
+        return results
 
     async def public_write(self, table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
         """A resident's comment from the public form: a ``create`` and nothing else, as its own client

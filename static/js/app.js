@@ -3,6 +3,7 @@ import { startInspections } from "./inspections.js";
 import { guardLogout } from "./logout.js";
 import { startOfflineForms } from "./offline-forms.js";
 import { startOkuyami } from "./okuyami.js";
+import { startSelfCheck } from "./self-check.js";
 import { startStatusBar } from "./status-bar.js";
 import { startServiceWorker } from "./sw-bridge.js";
 import { startSync } from "./sync-triggers.js";
@@ -16,6 +17,7 @@ startSync(userKey);
 startOfflineForms(userKey);
 startInspections(userKey);
 startOkuyami(userKey);
+startSelfCheck(userKey);
 startServiceWorker({ confirmDirty: body.dataset.confirmDirty || "" }).catch((error) => {
   console.error("service worker registration failed", error);
 });

@@ -4,7 +4,8 @@
  * page reloaded before the change reached the server shows the tablet's unsent values again.
  *
  * Markup: <form data-sync-table="goals" data-sync-id="UUID" data-sync-version="3" data-sync-kind="patch">
- * with fields named after the record's fields; data-sync-kind="create" for a new record.
+ * with fields named after the record's fields; data-sync-kind="create" for a new record. Checkboxes
+ * sharing a name with data-type="list" make one field holding the ticked values, sorted.
  */
 import "./idb.js";
 import "./outbox.js";
@@ -17,6 +18,11 @@ function valuesOf(form) {
   for (const element of form.elements) {
     if (!element.name || element.name.startsWith("_") || element.disabled || "syncSkip" in element.dataset) continue;
     if (element.dataset.type === "int") { values[element.name] = element.value === "" ? null : Number(element.value); continue; }
+    if (element.dataset.type === "list") {
+      const list = values[element.name] || (values[element.name] = []);
+      if (element.checked) { list.push(element.value); list.sort(); }
+      continue;
+    }
     if (element.type === "checkbox") values[element.name] = element.checked;
     else if (element.type === "radio") { if (element.checked) values[element.name] = element.value; }
     else if (element.type === "number") values[element.name] = element.value === "" ? null : Number(element.value);
@@ -28,7 +34,8 @@ function valuesOf(form) {
 function setValues(form, values) {
   for (const [name, value] of Object.entries(values)) {
     for (const element of form.querySelectorAll(`[name="${CSS.escape(name)}"]`)) {
-      if (element.type === "checkbox") element.checked = Boolean(value);
+      if (element.dataset.type === "list") element.checked = Array.isArray(value) && value.includes(element.value);
+      else if (element.type === "checkbox") element.checked = Boolean(value);
       else if (element.type === "radio") element.checked = element.value === String(value);
       else element.value = value == null ? "" : value;
     }
@@ -83,7 +90,9 @@ export function startOfflineForms(userKey) {
       else original = now;
       show(form, "queued");
       if (navigator.onLine && globalThis.MadoguchiSync) {
-        const result = await globalThis.MadoguchiSync.flush(userKey);
+        let result = await globalThis.MadoguchiSync.flush(userKey);
+        // A sync already under way when this change was queued (the one at page load) may have missed it.
+        if (result.ok && (await Outbox.count(userKey)) > 0) result = await globalThis.MadoguchiSync.flush(userKey);
         if (result.ok) show(form, "sent");
       }
       const next = form.dataset.syncNext;

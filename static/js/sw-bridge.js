@@ -36,11 +36,6 @@ export async function startServiceWorker({ confirmDirty }) {
   });
 
   const registration = await navigator.serviceWorker.register("/sw.js", { scope: "/" });
-  // A page opened during the first activation can stay uncontrolled (and so not work offline)
-  // until the next navigation; ask the active worker to take it over now.
-  navigator.serviceWorker.ready.then((ready) => {
-    if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "CLAIM" });
-  });
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
   registration.addEventListener("updatefound", () => {
     const worker = registration.installing;
@@ -50,6 +45,13 @@ export async function startServiceWorker({ confirmDirty }) {
       if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
     });
   });
+  // The first worker claims the open pages when it activates; a page that was still loading then (the
+  // one a sign-in redirects to) would stay uncontrolled, and not work offline, until the next visit.
+  if (!navigator.serviceWorker.controller) {
+    navigator.serviceWorker.ready.then((ready) => {
+      if (!navigator.serviceWorker.controller && ready.active) ready.active.postMessage({ type: "CLAIM" });
+    });
+  }
   // Tablets stay open for days: look for a new version when the app comes back into view or online.
   const check = () => registration.update().catch(() => {});
   document.addEventListener("visibilitychange", () => { if (document.visibilityState === "visible") check(); });

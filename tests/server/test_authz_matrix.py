@@ -119,3 +119,33 @@ def test_template_editor_and_rounds_routes_have_the_intended_roles(app: Litestar
         if path.startswith(("/admin/templates", "/inspections/rounds"))
     }
     assert declared == INSPECTION_SCHEDULE_ROUTES
+
+
+STAFF_AND_CHIEF = {Role.STAFF, Role.CHIEF}
+# The service-standard routes and who may use each: self-checks are answered by staff and chiefs,
+# periods are confirmed and people reminded by the section chief, targets are the manager's, and the
+# catalogue is the system administrator's.
+COMPLIANCE_ROUTES = {
+    ("GET", "/admin/standards"): {Role.ADMIN},
+    ("GET", "/admin/standards/new"): {Role.ADMIN},
+    ("POST", "/admin/standards/new"): {Role.ADMIN},
+    ("GET", "/admin/standards/{standard_id:int}"): {Role.ADMIN},
+    ("POST", "/admin/standards/{standard_id:int}"): {Role.ADMIN},
+    ("POST", "/admin/standards/{standard_id:int}/active"): {Role.ADMIN},
+    ("GET", "/self-check"): STAFF_AND_CHIEF,
+    ("POST", "/self-check/answer"): STAFF_AND_CHIEF,
+    ("GET", "/self-check/section"): {Role.CHIEF},
+    ("POST", "/self-check/section/remind"): {Role.CHIEF},
+    ("POST", "/self-check/section/confirm"): {Role.CHIEF},
+    ("POST", "/self-check/section/mode"): {Role.CHIEF},
+    ("GET", "/compliance"): {Role.CHIEF, Role.MANAGER},
+    ("GET", "/compliance/targets"): {Role.MANAGER},
+    ("POST", "/compliance/targets"): {Role.MANAGER},
+    ("GET", "/goals/overview"): {Role.MANAGER},
+    ("POST", "/goals/copy-forward"): {Role.CHIEF, Role.MANAGER},
+}
+
+
+def test_the_compliance_routes_have_exactly_their_roles(app: Litestar) -> None:
+    declared = {(m, p): set(opt.get("roles", ())) for m, p, opt in every_endpoint(app)}
+    assert {key: declared.get(key) for key in COMPLIANCE_ROUTES} == COMPLIANCE_ROUTES

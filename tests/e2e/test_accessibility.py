@@ -11,7 +11,7 @@ SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input, select
   .filter((el) => !el.closest('td, p, .hint, .skip-link'))
   // A checkbox is tapped through its label: the whole labelled row is the target.
   .map((el) => ({el, box: (['checkbox', 'radio'].includes(el.type) && el.labels.length
-      ? el.closest('.field-check, .choice') || el : el).getBoundingClientRect()}))
+      ? el.closest('.field-check, .choice, .okuyami-choice') || el : el).getBoundingClientRect()}))
   .filter(({box}) => box.height < 44 || box.width < 44)
   .map(({el, box}) => `${el.tagName} ${el.textContent.trim() || el.name} `
                       + `${Math.round(box.width)}x${Math.round(box.height)}`)"""

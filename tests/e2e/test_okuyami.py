@@ -12,9 +12,7 @@ from tests.e2e.test_two_tablets import all_sent, tablet
 
 DESK_PAGES = ("/okuyami/new", "/okuyami/intake")
 # A はい / いいえ / わからない choice is tapped through its whole labelled box, as a checkbox row is.
-DESK_SMALL_TARGETS = SMALL_TARGETS.replace(
-    "el.closest('.field-check')", "el.closest('.field-check, .okuyami-choice')"
-)
+DESK_SMALL_TARGETS = SMALL_TARGETS
 
 
 async def desk_pages_kept_for_offline(page: Page) -> None:

@@ -122,6 +122,11 @@ async def test_only_the_desk_sees_a_case_and_managers_see_counts_without_names(
         await other.post("/logout", data={"_csrf_token": other.cookies["madoguchi_csrf"]})
 
     manager = await login_as("demo-manager")
+    # Nor does a manager's tablet receive the case when it syncs.
+    headers = {"X-Madoguchi-Sync": "1"}
+    page = (await manager.get("/api/sync/v1/pull", params={"cursor": ""}, headers=headers)).json()
+    assert all(change["table"] != "okuyami_cases" for change in page["changes"])
+    assert "高津 太郎" not in json.dumps(page, ensure_ascii=False)
     stats = await manager.get("/okuyami/statistics")
     assert stats.status_code == 200
     assert "高津 太郎" not in stats.text and 'data-figure="cases">1<' in stats.text

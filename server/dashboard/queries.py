@@ -13,8 +13,9 @@ from typing import Any
 from tortoise.functions import Count, Sum
 
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
+from server.compliance import periods as compliance_periods
 from server.dashboard import sql
-from server.models import Device, Inspection, Section, SyncConflict
+from server.models import ComplianceTarget, Device, Inspection, Section, SelfCheckSchedule, SyncConflict
 from server.rounds import queries as round_queries
 from server.rounds.service import PeriodStatus, RoundPlan, period_statuses
 
@@ -314,3 +315,75 @@ async def round_stats(period: Period, today: dt.date) -> list[SectionRounds]:
         )
         for section_id, t in sorted(counts.items())
     ]
+
+
+@dataclass(frozen=True)
+class ComplianceCell:
+    compliant: int
+    applicable: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.applicable == 0 else 100 * self.compliant / self.applicable
+
+
+@dataclass
+class ComplianceStats:
+    periods: list[str]
+    cells: dict[tuple[int, str], ComplianceCell]
+    targets: dict[int, float]  # 0: the ward's target
+    missed: list[tuple[str, int, int]]  # standard code, times not kept, applicable answers
+
+    def section_total(self, section_id: int) -> ComplianceCell:
+        cells = [c for (s, _), c in self.cells.items() if s == section_id]
+        return ComplianceCell(sum(c.compliant for c in cells), sum(c.applicable for c in cells))
+
+    def period_total(self, period: str) -> ComplianceCell:
+        cells = [c for (_, p), c in self.cells.items() if p == period]
+        return ComplianceCell(sum(c.compliant for c in cells), sum(c.applicable for c in cells))
+
+    def target(self, section_id: int) -> float | None:
+        return self.targets.get(section_id, self.targets.get(0))
+
+
+async def compliance_stats(period: Period) -> ComplianceStats:
+    """遵守率 per section and self-check period, pooled (compliant ÷ applicable, 該当なし left out),
+    with the year's targets and the most-missed standards: grouped queries, no rows loaded."""
+    schedule = await SelfCheckSchedule.get_or_none(fiscal_year=period.year)
+    months = schedule.months_per_period if schedule else 1
+    keys = [
+        key
+        for key in compliance_periods.periods_of(period.year, months)
+        if period.start.replace(day=1) <= (compliance_periods.parse(key) or period.start) <= period.end
+    ]
+    where = "deleted = ? AND result IS NOT NULL AND period IN ({})".format(", ".join("?" * len(keys)))
+    params: list[Any] = [False, *keys]
+    if period.section:
+        where += " AND section_id = ?"
+        params.append(period.section)
+    cells: dict[tuple[int, str], ComplianceCell] = {}
+    missed: list[tuple[str, int, int]] = []
+    if keys:
+        for row in await sql.rows(
+            "SELECT section_id, period, "  # noqa: S608 - constant fragments, values are parameters
+            "SUM(CASE WHEN result = 'compliant' THEN 1 ELSE 0 END) AS kept, "
+            "SUM(CASE WHEN result IN ('compliant', 'noncompliant') THEN 1 ELSE 0 END) AS applicable "
+            f"FROM self_check_answer WHERE {where} GROUP BY section_id, period",
+            params,
+        ):
+            if row["section_id"] is not None:
+                cells[(int(row["section_id"]), str(row["period"]))] = ComplianceCell(
+                    int(row["kept"] or 0), int(row["applicable"] or 0)
+                )
+        for row in await sql.rows(
+            "SELECT standard_code, "  # noqa: S608 - constant fragments, values are parameters
+            "SUM(CASE WHEN result = 'noncompliant' THEN 1 ELSE 0 END) AS missed, "
+            "SUM(CASE WHEN result IN ('compliant', 'noncompliant') THEN 1 ELSE 0 END) AS applicable "
+            f"FROM self_check_answer WHERE {where} GROUP BY standard_code "
+            "ORDER BY missed DESC, standard_code LIMIT 10",
+            params,
+        ):
+            if int(row["missed"] or 0):
+                missed.append((str(row["standard_code"]), int(row["missed"]), int(row["applicable"] or 0)))
+    targets = {t.section_id: float(t.percent) for t in await ComplianceTarget.filter(fiscal_year=period.year)}
+    return ComplianceStats(keys, cells, targets, missed)

@@ -5,6 +5,7 @@ slow one never holds the page; the filters live in the address so a view can be 
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 from collections.abc import Callable
@@ -18,16 +19,18 @@ from litestar.response import Template
 
 from server.auth.guards import roles
 from server.charts import svg
+from server.compliance.service import FEW_ANSWERS
 from server.dashboard import queries
 from server.i18n import N_
-from server.models import Role, Section, User
+from server.models import Role, Section, ServiceStandard, User
 from server.rendering import render, request_language
 from server.state import AppState
 from server.timekeeping import today
 
 DASHBOARD_USERS = roles(Role.CHIEF, Role.MANAGER)
-PANELS = ("rounds", "inspections", "actions", "feedback", "sync")
+PANELS = ("compliance", "rounds", "inspections", "actions", "feedback", "sync")
 PANEL_TITLES = {
+    "compliance": N_("Compliance rate (遵守率) against target"),
     "rounds": N_("Inspection rounds: done, late, missed"),
     "inspections": N_("Inspections and their scores"),
     "actions": N_("Corrective actions"),
@@ -69,7 +72,15 @@ def _section_name(sections: dict[int, Section], section_id: int) -> str:
     return sections[section_id].name if section_id in sections else str(section_id)
 
 
-async def _panel_context(name: str, period: queries.Period, gettext: Callable[[str], str]) -> dict[str, Any]:
+def _month_label(key: str, language: str) -> str:
+    """A heat-map column: ``4月`` in Japanese, ``Apr`` in English."""
+    month = int(key[5:7])
+    return f"{month}月" if language == "ja" else calendar.month_abbr[month]
+
+
+async def _panel_context(
+    name: str, period: queries.Period, gettext: Callable[[str], str], language: str = "ja"
+) -> dict[str, Any]:
     sections = {s.id: s for s in await Section.all().order_by("sort_order")}
     context: dict[str, Any] = {
         "panel": name,
@@ -77,7 +88,44 @@ async def _panel_context(name: str, period: queries.Period, gettext: Callable[[s
         "sections": sections,
         "period": period,
     }
-    if name == "rounds":
+    if name == "compliance":
+        compliance = await queries.compliance_stats(period)
+        shown = [s for s in sections.values() if not period.section or s.id == period.section]
+        labels = [_month_label(key, language) for key in compliance.periods]
+        cells = {
+            (r, c): svg.Cell(cell.percent, cell.applicable, few=cell.applicable < FEW_ANSWERS)
+            for r, section in enumerate(shown)
+            for c, key in enumerate(compliance.periods)
+            if (cell := compliance.cells.get((section.id, key))) is not None and cell.applicable
+        }
+        context["compliance"] = compliance
+        context["shown_sections"] = shown
+        context["period_labels"] = labels
+        context["heat_map"] = svg.heat_map(
+            "chart-compliance",
+            gettext("Compliance rate per section and month"),
+            gettext("Green at or above the section's target, red below it, grey without answers; "
+                    "n is the number of applicable answers, hatched when there are few."),
+            [s.name for s in shown],
+            labels,
+            cells,
+            {r: compliance.target(s.id) or 100.0 for r, s in enumerate(shown)},
+        )  # fmt: skip
+        ward = [compliance.period_total(key).percent for key in compliance.periods]
+        target = compliance.target(0)
+        series = [svg.Series(gettext("Ward"), ward)]
+        if target is not None:
+            series.append(svg.Series(gettext("Target"), [target] * len(labels), colour=svg.MUTED))
+        context["trend"] = svg.line_chart(
+            "chart-compliance-trend",
+            gettext("Compliance rate over the fiscal year"),
+            gettext("The ward's pooled rate per month, with the target."),
+            labels,
+            series,
+        )
+        codes = [code for code, _, _ in compliance.missed]
+        context["standards"] = {s.code: s for s in await ServiceStandard.filter(code__in=codes)}
+    elif name == "rounds":
         context["round_rows"] = await queries.round_stats(period, today())
     elif name == "inspections":
         rows = await queries.inspection_stats(period)
@@ -146,7 +194,7 @@ async def panel(
     if name not in PANELS:
         raise NotFoundException()
     period = _period(request, year, month_from, month_to, section)
-    context = await _panel_context(name, period, _gettext(request))
+    context = await _panel_context(name, period, _gettext(request), request_language(request))
     return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
 
 
@@ -161,8 +209,14 @@ async def report(
     """Every panel in one page, for printing and for reading offline."""
     period = _period(request, year, month_from, month_to, section)
     gettext = _gettext(request)
-    panels = [await _panel_context(name, period, gettext) for name in PANELS]
+    panels = [await _panel_context(name, period, gettext, request_language(request)) for name in PANELS]
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
+
+
+def _rate_text(cell: queries.ComplianceCell | None) -> str:
+    if cell is None or not cell.applicable:
+        return ""
+    return f"{cell.percent:.1f}% ({cell.compliant}/{cell.applicable})"
 
 
 def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
@@ -172,8 +226,26 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
     def section_name(section_id: int) -> str:
         return sections[section_id].name if section_id in sections else str(section_id)
 
+    if name == "compliance":
+        stats = context["compliance"]
+        out: list[list[Any]] = [["課", *stats.periods, "年度計", "目標"]]
+        for s in context["shown_sections"]:
+            row: list[Any] = [s.name]
+            for key in stats.periods:
+                cell = stats.cells.get((s.id, key))
+                row.append(
+                    f"{cell.percent:.1f}% ({cell.compliant}/{cell.applicable})"
+                    if cell and cell.applicable
+                    else ""
+                )
+            year = stats.section_total(s.id)
+            row.append(f"{year.percent:.1f}% ({year.compliant}/{year.applicable})" if year.applicable else "")
+            target = stats.target(s.id)
+            row.append("" if target is None else f"{target:g}%")
+            out.append(row)
+        return out
     if name == "rounds":
-        out: list[list[Any]] = [["課", "実施済", "遅れて実施", "未実施", "実施時期"]]
+        out = [["課", "実施済", "遅れて実施", "未実施", "実施時期"]]
         for r in context["round_rows"]:
             out.append([section_name(r.section_id), r.done, r.late, r.missed, r.due])
         return out
@@ -215,7 +287,7 @@ async def export_csv(
     if name not in PANELS:
         raise NotFoundException()
     period = _period(request, year, month_from, month_to, section)
-    context = await _panel_context(name, period, _gettext(request))
+    context = await _panel_context(name, period, _gettext(request), request_language(request))
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"])

@@ -46,7 +46,7 @@ async def test_a_manager_filters_the_dashboard_and_downloads_a_table(
 
         # The whole dashboard as one page, as it prints.
         await page.get_by_role("link", name="すべてのパネルを1ページで表示").click()
-        await expect(page.locator(".panel")).to_have_count(5)
+        await expect(page.locator(".panel")).to_have_count(6)
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         await context.close()

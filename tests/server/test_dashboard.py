@@ -12,12 +12,14 @@ from pypdf import PdfReader
 
 from server.dashboard import queries
 from server.models import (
+    ComplianceTarget,
     CorrectiveAction,
     Feedback,
     FeedbackSection,
     Inspection,
     InspectionRound,
     Section,
+    SelfCheckAnswer,
     User,
 )
 from tests.server.conftest import LoginAs
@@ -130,14 +132,14 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
 ) -> None:
     await login_as("demo-manager")
     page = await client.get("/dashboard", params={"year": 2026})
-    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 5
-    for name in ("rounds", "inspections", "actions", "feedback", "sync"):
+    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 6
+    for name in ("compliance", "rounds", "inspections", "actions", "feedback", "sync"):
         fragment = await client.get(f"/dashboard/panels/{name}?year=2026", headers={"HX-Request": "true"})
         assert fragment.status_code == 200 and "<html" not in fragment.text
     empty = await client.get("/dashboard/panels/inspections?year=2026", headers={"HX-Request": "true"})
     assert "提出された点検はありません" in empty.text
     report = await client.get("/dashboard/report?year=2026")
-    assert report.status_code == 200 and report.text.count('class="card panel"') == 5
+    assert report.status_code == 200 and report.text.count('class="card panel"') == 6
     assert (await client.get("/dashboard/panels/nothing")).status_code == 404
     exported = await client.get("/dashboard/export/actions.csv?year=2026")
     assert exported.status_code == 200 and exported.content.startswith("\ufeff".encode())
@@ -185,3 +187,33 @@ async def test_rounds_count_done_late_and_missed_periods(app: Litestar) -> None:
         for r in await queries.round_stats(queries.period_of(2026, None, None, a, TODAY), TODAY)
     }
     assert (rows[a].done, rows[a].late, rows[a].missed, rows[a].due) == (2, 1, 4, 1)
+
+
+async def test_compliance_is_pooled_per_section_and_month_against_the_target(app: Litestar) -> None:
+    a, b = await two_sections()
+    await ComplianceTarget.create(fiscal_year=2026, section_id=0, percent=90)
+    await ComplianceTarget.create(fiscal_year=2026, section_id=b, percent=50)
+
+    async def answers(
+        section: int, period: str, kept: int, missed: int, na: int = 0, code: str = "SB-01"
+    ) -> None:
+        for n, result in enumerate(["compliant"] * kept + ["noncompliant"] * missed + ["na"] * na):
+            await SelfCheckAnswer.create(
+                id=uuid.uuid4(), section_id=section, period=period, respondent=f"user:{n}",
+                standard_code=code, result=result,
+            )  # fmt: skip
+
+    await answers(a, "2026-04", kept=9, missed=1, na=5)  # 90%: the N/A answers count nowhere
+    await answers(a, "2026-05", kept=1, missed=1, code="SB-14")  # 50%
+    await answers(b, "2026-04", kept=0, missed=0, na=3)  # nothing applicable
+    await answers(a, "2026-03", kept=0, missed=4)  # the previous fiscal year
+    stats = await queries.compliance_stats(queries.period_of(2026, None, None, None, TODAY))
+    assert stats.periods[0] == "2026-04" and len(stats.periods) == 12
+    assert stats.cells[(a, "2026-04")].percent == 90 and stats.cells[(a, "2026-05")].percent == 50
+    assert (b, "2026-04") not in stats.cells or stats.cells[(b, "2026-04")].applicable == 0
+    year = stats.section_total(a)
+    assert (year.compliant, year.applicable) == (10, 12)  # 83.3%, not the 70% an average would give
+    assert stats.target(a) == 90 and stats.target(b) == 50
+    assert stats.missed == [("SB-01", 1, 10), ("SB-14", 1, 2)]
+    may = await queries.compliance_stats(queries.period_of(2026, "2026-05", "2026-05", a, TODAY))
+    assert may.periods == ["2026-05"] and list(may.cells) == [(a, "2026-05")]

@@ -54,13 +54,15 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph("課ごとの結果", _style(12)),
     ]
-    header = "課 点検数 点検点数 不適 是正処置未完了 うち期限切れ 期間中の完了 期限内 ご意見受付 回答 改善"
+    header = "課 遵守率 目標 点検数 点検点数 不適 是正処置未完了 うち期限切れ 期間中の完了 期限内 ご意見受付 回答 改善"
     rows: list[list[Any]] = [header.split(" ")]
     for r in report.sections:
-        i, a, f = r.inspections, r.actions, r.feedback
+        i, a, f, c = r.inspections, r.actions, r.feedback, r.compliance
         rows.append(
             [
                 r.section.name,
+                f"{c.percent:.1f}% ({c.compliant}/{c.applicable})" if c and c.applicable else "—",
+                "—" if r.target is None else f"{r.target:g}%",
                 i.inspections if i else 0,
                 _pct(i.score) if i else "—",
                 i.failed if i else 0,
@@ -73,7 +75,7 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
                 f.improved if f else 0,
             ]
         )
-    story.append(_table(rows, [40, 18, 20, 16, 26, 22, 24, 18, 22, 18, 18]))
+    story.append(_table(rows, [32, 28, 14, 15, 17, 13, 21, 19, 20, 15, 19, 15, 15]))
     funnel = report.funnel
     story += [
         Spacer(1, 4 * mm),

@@ -16,6 +16,8 @@ class SectionReport:
     inspections: queries.SectionInspections | None = None
     actions: queries.SectionActions | None = None
     feedback: queries.SectionFeedback | None = None
+    compliance: queries.ComplianceCell | None = None
+    target: float | None = None
     goals: list[SectionGoal] = field(default_factory=list)
 
 
@@ -36,6 +38,7 @@ async def build(period: queries.Period, today: dt.date, *, monthly: bool) -> Rep
     actions = await queries.action_stats(period, today)
     per_action = {a.section_id: a for a in actions.sections}
     feedback = await queries.feedback_by_section(period)
+    compliance = await queries.compliance_stats(period)
     goals: dict[int, list[SectionGoal]] = {}
     for goal in await SectionGoal.filter(fiscal_year=period.year, deleted=False).order_by("title"):
         goals.setdefault(goal.section_id or 0, []).append(goal)
@@ -45,6 +48,8 @@ async def build(period: queries.Period, today: dt.date, *, monthly: bool) -> Rep
             inspections=inspections.get(s.id),
             actions=per_action.get(s.id),
             feedback=feedback.get(s.id),
+            compliance=compliance.section_total(s.id),
+            target=compliance.target(s.id),
             goals=goals.get(s.id, []),
         )
         for s in sections

@@ -54,8 +54,11 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph("課ごとの結果", _style(12)),
     ]
-    header = "課 遵守率 目標 点検数 点検点数 不適 是正処置未完了 うち期限切れ 期間中の完了 期限内 ご意見受付 回答 改善"
-    rows: list[list[Any]] = [header.split(" ")]
+    header = [
+        "課", "遵守率", "目標", "点検数", "点検点数", "不適", "是正処置未完了", "うち期限切れ",
+        "期間中の完了", "期限内", "ご意見受付", "回答", "改善",
+    ]  # fmt: skip
+    rows: list[list[Any]] = [header]
     for r in report.sections:
         i, a, f, c = r.inspections, r.actions, r.feedback, r.compliance
         rows.append(

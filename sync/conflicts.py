@@ -80,7 +80,7 @@ def disputed(spec: TableSpec, name: str, register: list[Entry]) -> list[Entry]:
 def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entry]]) -> list[Wanted]:
     """Every derived conflict the record should have open now, in a stable order."""
     found: list[Wanted] = []
-    values = record.values(spec)
+    values = record.shown if record.shown is not None else record.values(spec)
     for name in sorted(record.registers):
         entries = disputed(spec, name, record.registers[name])
         if entries:

@@ -12,7 +12,7 @@ from sync.errors import GapError
 from sync.hlc import parse_stamp
 from sync.merge import Outcome, Rejection, WriteContext, apply
 from sync.protocol import Kind, Op, PushRequest, Status
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 from sync.spec import Registry
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
 
@@ -145,7 +145,8 @@ class Engine:
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
             ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
             outcome = apply(op, record, spec, ctx, open_conflicts)
-            outcome.record.scope = spec.scope_of(outcome.record.values(spec))
+            shown = outcome.record.shown
+            outcome.record.scope = spec.scope_of(shown if shown is not None else outcome.record.values(spec))
             if outcome.record.scope not in actor.scopes:
                 raise Rejection("this record would be outside what you may change")
         except Rejection as exc:
@@ -244,30 +245,55 @@ class Engine:
         latest: dict[tuple[str, str], Change] = {}
         for change in picked:
             latest[(change.table, change.record_id)] = change
-        records = await self.store.get_records([k for k, c in latest.items() if c.kind == "upsert"])
+        upserts = [k for k, c in latest.items() if c.kind == "upsert"]
+        # Stored views first: sending them needs no record rebuilt. Records without one, or whose table has
+        # gained or lost fields since it was stored, are read whole and computed afresh.
+        views = await self.store.get_views(upserts)
+        unviewed = [k for k in upserts if not self._current(views.get(k))]
+        if unviewed:
+            for key, record in (await self.store.get_records(unviewed)).items():
+                views[key] = self._view(record)
         for (table, record_id), change in latest.items():
             if change.kind == "purge":
                 page.purged.append({"table": table, "id": record_id})
             elif change.kind == "evict":
                 page.evictions.append({"table": table, "id": record_id})
-            elif (record := records.get((table, record_id))) is not None:
-                if record.purged:
+            elif (view := views.get((table, record_id))) is not None:
+                if view.purged:
                     page.purged.append({"table": table, "id": record_id})
                     continue
-                spec = self.registry.get(table)
-                row = record.values(spec) if spec and not record.deleted else None
                 page.changes.append(
                     PullItem(
                         table=table,
                         id=record_id,
-                        version=record.version,
-                        deleted=record.deleted,
-                        row=row,
-                        conflicts=record.contested_fields(),
+                        version=view.version,
+                        deleted=view.deleted,
+                        row=view.row,
+                        conflicts=view.conflicts,
                     )
                 )
         page.cursor = cursors.encode(position, self.secret)
         return page
+
+    def _current(self, view: RecordView | None) -> bool:
+        if view is None:
+            return False
+        spec = self.registry.get(view.table)
+        return view.row is None or (spec is not None and view.row.keys() == spec.fields.keys())
+
+    def _view(self, record: RecordState) -> RecordView:
+        """A pull's view of a record computed from its entries (a record stored without its view)."""
+        spec = self.registry.get(record.table)
+        row = record.values(spec) if spec and not record.deleted and not record.purged else None
+        return RecordView(
+            record.table,
+            record.id,
+            record.version,
+            record.deleted,
+            record.purged,
+            row,
+            record.contested_fields(),
+        )
 
     async def purge(self, table: str, record_id: str) -> bool:
         """Retention: hard-delete a record's content, keep a marker that tells every tablet to drop it."""

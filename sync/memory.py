@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp
 
 
@@ -81,6 +81,10 @@ class MemoryStore:
     async def save_record(self, record: RecordState) -> None:
         self._write()
         self.records[(record.table, record.id)] = copy.deepcopy(record)
+
+    async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
+        found = {key: record.view() for key in keys if (record := self.records.get(key)) is not None}
+        return {key: copy.deepcopy(view) for key, view in found.items() if view is not None}
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         self._write()

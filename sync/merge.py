@@ -10,7 +10,6 @@ sign-off saw) read the record's ``trails``, which keep every write of those fiel
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -291,7 +290,7 @@ def apply(
         raise Rejection("no such record (it was never created, or not on this server)")
     else:
         fields = dict(op.fields)
-    record = copy.deepcopy(record)  # the caller's copy stays untouched until the outcome is committed
+    record = record.copy()  # the caller's copy stays untouched until the outcome is committed
     writer = _Writer(op, record, spec, ctx)
     reader = writer.entry(None)
     unseen = any(not saw(reader, e) for _, e in record.entries()) or any(
@@ -319,6 +318,7 @@ def apply(
     record.version = writer.version
     record.updated_at = ctx.at
     locked_out = settle(record, spec)
+    record.shown = record.values(spec)
     resolution = {Kind.RESOLVE: "chosen", Kind.RESTORE: "restored", Kind.DELETE: "deleted"}.get(
         op.kind, "resolved_by_edit"
     )

@@ -14,7 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 
 
 @dataclass
@@ -98,6 +98,10 @@ class Store(Protocol):
     async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]: ...
 
     async def save_record(self, record: RecordState) -> None: ...
+
+    async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
+        """What pulls send for these records, for those whose view was saved with them (``view()``)."""
+        ...
 
     async def delete_record_content(self, table: str, record_id: str) -> None: ...
 

@@ -36,6 +36,9 @@ class SyncRecord(Model):
     deleted = fields.BooleanField(default=False)
     purged = fields.BooleanField(default=False)
     state = fields.TextField()  # the RecordState as JSON
+    # What a pull sends for the record ({"row": …, "conflicts": […]}), written with the state so that a
+    # pull streams it without rebuilding the record. NULL for rows written before it existed.
+    view = fields.TextField(null=True)
 
     class Meta:
         table = "sync_record"

@@ -16,18 +16,20 @@ from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import msgspec
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from server.models import SyncConflict
-from sync import Change, ClientState, Conflict, HistoryEntry, RecordState, RejectedOp
+from sync import Change, ClientState, Conflict, HistoryEntry, RecordState, RecordView, RejectedOp
 
 CHUNK = 500
 UPSERT_RECORD = (
-    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
-    "version = excluded.version, deleted = excluded.deleted, purged = excluded.purged, state = excluded.state"
+    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state, view) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
+    "version = excluded.version, deleted = excluded.deleted, purged = excluded.purged, "
+    "state = excluded.state, view = excluded.view"
 )
 INSERT_CHANGE = "INSERT INTO sync_change (scope, seq, table_name, record_id, kind) VALUES (?, ?, ?, ?, ?)"
 INSERT_RESULT = "INSERT INTO sync_result (op_id, client_id, client_seq, result) VALUES (?, ?, ?, ?)"
@@ -47,6 +49,7 @@ CREATE_COUNTER = "INSERT INTO sync_counter (scope, seq) VALUES (?, 0) ON CONFLIC
 READ_COUNTER = "SELECT seq FROM sync_counter WHERE scope = ?"
 WRITE_COUNTER = "UPDATE sync_counter SET seq = ? WHERE scope = ?"
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
+READ_VIEWS = "SELECT table_name, record_id, version, deleted, purged, view FROM sync_record WHERE key IN (?)"
 CHANGES_SINCE = (
     "SELECT scope, seq, table_name, record_id, kind FROM sync_change "
     "WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
@@ -58,17 +61,27 @@ PURGE_STATEMENTS = (
 )
 
 
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder()
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, as ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` writes it but ten
+    times faster: a push serialises every record it changes. (The API accepts only strict JSON, so there
+    is no NaN or Infinity that the two would write differently.)"""
+    return _encoder.encode(value).decode()
+
+
+def _loads(text: str) -> Any:
+    try:
+        return _decoder.decode(text)
+    except msgspec.DecodeError:
+        return json.loads(text)  # a value written before strict JSON was enforced (NaN, Infinity)
 
 
 def _in_list(query: str, count: int) -> str:
     """Expand ``IN (?)`` to ``count`` placeholders: only placeholders are formatted in, never values."""
     return query.replace("IN (?)", f"IN ({', '.join('?' * count)})")
-
-
-def _copy(record: RecordState) -> RecordState:
-    return RecordState.from_json(json.loads(_dumps(record.to_json())))
 
 
 @dataclass
@@ -134,7 +147,17 @@ class TortoiseStore:
         for scope, seq in pending.counters.items():
             await pending.conn.execute_query(self._sql(WRITE_COUNTER), [seq, scope])
         records = [
-            [f"{r.table}:{r.id}", r.table, r.id, r.scope, r.version, r.deleted, r.purged, _dumps(r.to_json())]
+            [
+                f"{r.table}:{r.id}",
+                r.table,
+                r.id,
+                r.scope,
+                r.version,
+                r.deleted,
+                r.purged,
+                _dumps(r.to_json()),
+                None if (v := r.view()) is None else _dumps({"row": v.row, "conflicts": v.conflicts}),
+            ]
             for r in pending.records.values()
         ]
         clients = [[c.client_id, c.last_seq, c.user] for c in pending.clients.values()]
@@ -165,7 +188,7 @@ class TortoiseStore:
             chunk = list(op_ids[start : start + CHUNK])
             query = _in_list("SELECT op_id, result FROM sync_result WHERE op_id IN (?)", len(chunk))
             for row in await self._rows(query, chunk):
-                found[row["op_id"]] = json.loads(row["result"])
+                found[row["op_id"]] = _loads(row["result"])
         return found
 
     async def save_result(self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]) -> None:
@@ -178,15 +201,40 @@ class TortoiseStore:
         for table, record_id in keys:
             buffered = pending.records.get(f"{table}:{record_id}") if pending else None
             if buffered is not None:
-                found[(table, record_id)] = _copy(buffered)
+                found[(table, record_id)] = buffered.copy()
             else:
                 wanted.append(f"{table}:{record_id}")
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             query = _in_list("SELECT state FROM sync_record WHERE key IN (?)", len(chunk))
             for row in await self._rows(query, chunk):
-                record = RecordState.from_json(json.loads(row["state"]))
+                record = RecordState.from_json(_loads(row["state"]))
                 found[(record.table, record.id)] = record
+        return found
+
+    async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
+        found: dict[tuple[str, str], RecordView] = {}
+        pending = _current.get()
+        wanted = []
+        for table, record_id in keys:
+            buffered = pending.records.get(f"{table}:{record_id}") if pending else None
+            if buffered is None:
+                wanted.append(f"{table}:{record_id}")
+            elif (view := buffered.view()) is not None:
+                found[(table, record_id)] = view
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
+            for row in await self._rows(_in_list(READ_VIEWS, len(chunk)), chunk):
+                table, record_id, deleted = row["table_name"], row["record_id"], bool(row["deleted"])
+                if row["purged"]:
+                    found[(table, record_id)] = RecordView(
+                        table, record_id, row["version"], deleted, True, None, []
+                    )
+                elif row["view"] is not None:
+                    view = _loads(row["view"])
+                    found[(table, record_id)] = RecordView(
+                        table, record_id, row["version"], deleted, False, view["row"], view["conflicts"]
+                    )
         return found
 
     async def save_record(self, record: RecordState) -> None:
@@ -225,9 +273,9 @@ class TortoiseStore:
             record_id=row.record_id,
             field=row.field,
             kind=row.kind,
-            candidates=json.loads(row.candidates),
-            base_value=json.loads(row.base_value),
-            provisional_value=json.loads(row.provisional_value),
+            candidates=_loads(row.candidates),
+            base_value=_loads(row.base_value),
+            provisional_value=_loads(row.provisional_value),
             status=row.status,
             opened_at=row.opened_at,
             scope=row.scope,

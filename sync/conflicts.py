@@ -81,7 +81,9 @@ def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entr
     """Every derived conflict the record should have open now, in a stable order."""
     found: list[Wanted] = []
     values = record.shown if record.shown is not None else record.values(spec)
-    for name in sorted(record.registers):
+    # ``contested`` names exactly the registers ``disputed`` finds, when the record has just settled.
+    names = record.contested if record.contested is not None else sorted(record.registers)
+    for name in names:
         entries = disputed(spec, name, record.registers[name])
         if entries:
             before = record.previous.get(name)

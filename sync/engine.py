@@ -9,7 +9,7 @@ from typing import Any
 
 from sync import cursor as cursors
 from sync.errors import GapError
-from sync.hlc import parse_stamp
+from sync.hlc import millis_of
 from sync.merge import Outcome, Rejection, WriteContext, apply
 from sync.protocol import Kind, Op, PushRequest, Status
 from sync.records import RecordState, RecordView
@@ -64,7 +64,9 @@ class PullPage:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds")
 
 
 class Engine:
@@ -95,8 +97,8 @@ class Engine:
                 request.client_id, 0, actor.user
             )
             last = client.last_seq
-            old = [op.op_id for op in request.ops if op.client_seq <= last]
-            stored = await self.store.get_results(old) if old else {}
+            old = [op.client_seq for op in request.ops if op.client_seq <= last]
+            stored = await self.store.get_results(request.client_id, old) if old else {}
             fresh = [op for op in request.ops if op.client_seq > last]
             if fresh and fresh[0].client_seq != last + 1 and not old:
                 raise GapError(last + 1)
@@ -105,10 +107,14 @@ class Engine:
             expected: int | None = None
             for op in request.ops:
                 if op.client_seq <= last:
-                    results.append(
-                        stored.get(op.op_id)
-                        or {"op_id": op.op_id, "client_seq": op.client_seq, "status": Status.DUPLICATE.value}
-                    )
+                    answer = stored.get(op.client_seq)
+                    if answer is None or answer["op_id"] != op.op_id:
+                        answer = {
+                            "op_id": op.op_id,
+                            "client_seq": op.client_seq,
+                            "status": Status.DUPLICATE.value,
+                        }
+                    results.append(answer)
                     continue
                 if op.client_seq != last + 1:
                     expected = last + 1
@@ -172,7 +178,7 @@ class Engine:
                 "error": str(exc),
             }
         flags = list(outcome.flags)
-        if parse_stamp(op.hlc).millis > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
+        if millis_of(op.hlc) > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
             flags.append("clock_suspicious")  # applied all the same: a tablet's clock is not evidence
         if outcome.changed:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)

@@ -89,7 +89,9 @@ class Store(Protocol):
 
     async def save_client(self, state: ClientState) -> None: ...
 
-    async def get_results(self, op_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+    async def get_results(self, client_id: str, seqs: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored results of a client's operations, by ``client_seq`` (those still kept)."""
+        ...
 
     async def save_result(
         self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]

@@ -1,6 +1,10 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
+from tortoise.indexes import Index
+
+# Sync storage for faster pushes and pulls: each record keeps what a pull sends (view); a push stores its
+# results in one row instead of one per operation. Results stored before become rows of one result each.
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_section_goals')]
@@ -13,4 +17,21 @@ class Migration(migrations.Migration):
             name='view',
             field=fields.TextField(null=True, unique=False),
         ),
+        ops.CreateModel(
+            name='SyncPushResult',
+            fields=[
+                ('id', fields.BigIntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('client_id', fields.CharField(max_length=36)),
+                ('first_seq', fields.BigIntField()),
+                ('last_seq', fields.BigIntField()),
+                ('results', fields.TextField(unique=False)),
+            ],
+            options={'table': 'sync_push_result', 'app': 'models', 'indexes': [Index(fields=['client_id', 'last_seq'], name='idx_sync_push_result_client')], 'pk_attr': 'id', 'table_description': 'The results of one push, as answered: a resent batch gets them back unchanged.'},
+            bases=['Model'],
+        ),
+        ops.RunSQL(
+            "INSERT INTO sync_push_result (client_id, first_seq, last_seq, results) "
+            "SELECT client_id, client_seq, client_seq, '[' || result || ']' FROM sync_result"
+        ),
+        ops.DeleteModel(name='SyncResult'),
     ]

@@ -11,9 +11,9 @@ from server.models.sync import (
     SyncConflict,
     SyncCounter,
     SyncHistory,
+    SyncPushResult,
     SyncRecord,
     SyncRejected,
-    SyncResult,
 )
 
 __all__ = [
@@ -28,9 +28,9 @@ __all__ = [
     "SyncConflict",
     "SyncCounter",
     "SyncHistory",
+    "SyncPushResult",
     "SyncRecord",
     "SyncRejected",
-    "SyncResult",
     "User",
     "WebSession",
 ]

@@ -17,14 +17,20 @@ class SyncClient(Model):
         table = "sync_client"
 
 
-class SyncResult(Model):
-    op_id = fields.CharField(max_length=36, primary_key=True)
+class SyncPushResult(Model):
+    """The results of one push, as answered: a resent batch gets them back unchanged.
+
+    One row per push, not per operation: they are only ever read back together."""
+
+    id = fields.BigIntField(primary_key=True)
     client_id = fields.CharField(max_length=36)
-    client_seq = fields.BigIntField()
-    result = fields.TextField()
+    first_seq = fields.BigIntField()
+    last_seq = fields.BigIntField()
+    results = fields.TextField()  # JSON list, in client_seq order
 
     class Meta:
-        table = "sync_result"
+        table = "sync_push_result"
+        indexes = [Index(fields=["client_id", "last_seq"], name="idx_sync_push_result_client")]
 
 
 class SyncRecord(Model):

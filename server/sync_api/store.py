@@ -32,7 +32,11 @@ UPSERT_RECORD = (
     "state = excluded.state, view = excluded.view"
 )
 INSERT_CHANGE = "INSERT INTO sync_change (scope, seq, table_name, record_id, kind) VALUES (?, ?, ?, ?, ?)"
-INSERT_RESULT = "INSERT INTO sync_result (op_id, client_id, client_seq, result) VALUES (?, ?, ?, ?)"
+INSERT_RESULTS = "INSERT INTO sync_push_result (client_id, first_seq, last_seq, results) VALUES (?, ?, ?, ?)"
+READ_RESULTS = (
+    "SELECT results FROM sync_push_result WHERE client_id = ? AND last_seq >= ? AND first_seq <= ? "
+    "ORDER BY last_seq"
+)
 INSERT_HISTORY = (
     "INSERT INTO sync_history (table_name, record_id, version, op_id, kind, login, client_id, at, "
     "changes, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -72,6 +76,17 @@ def _dumps(value: Any) -> str:
     return _encoder.encode(value).decode()
 
 
+# Reads a stored record straight into a ``RecordState`` with its entries, in one pass in C.
+_record_decoder = msgspec.json.Decoder(RecordState)
+
+
+def _record(text: str) -> RecordState:
+    try:
+        return _record_decoder.decode(text)
+    except msgspec.MsgspecError:
+        return RecordState.from_json(_loads(text))  # entries stored as objects by an earlier release
+
+
 def _loads(text: str) -> Any:
     try:
         return _decoder.decode(text)
@@ -90,7 +105,7 @@ class _Pending:
 
     conn: BaseDBAsyncClient
     clients: dict[str, ClientState] = field(default_factory=dict)
-    results: list[list[Any]] = field(default_factory=list)
+    results: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)  # per client
     records: dict[str, RecordState] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     changes: list[list[Any]] = field(default_factory=list)
@@ -161,10 +176,14 @@ class TortoiseStore:
             for r in pending.records.values()
         ]
         clients = [[c.client_id, c.last_seq, c.user] for c in pending.clients.values()]
+        results = [
+            [client_id, answers[0][0], answers[-1][0], _dumps([result for _, result in answers])]
+            for client_id, answers in pending.results.items()
+        ]
         for statement, rows in (
             (UPSERT_RECORD, records),
             (INSERT_CHANGE, pending.changes),
-            (INSERT_RESULT, pending.results),
+            (INSERT_RESULTS, results),
             (INSERT_HISTORY, pending.history),
             (INSERT_REJECTED, pending.rejected),
             (UPSERT_CLIENT, clients),
@@ -182,17 +201,24 @@ class TortoiseStore:
     async def save_client(self, state: ClientState) -> None:
         self._pending().clients[state.client_id] = ClientState(**asdict(state))
 
-    async def get_results(self, op_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(op_ids), CHUNK):
-            chunk = list(op_ids[start : start + CHUNK])
-            query = _in_list("SELECT op_id, result FROM sync_result WHERE op_id IN (?)", len(chunk))
-            for row in await self._rows(query, chunk):
-                found[row["op_id"]] = _loads(row["result"])
+    async def get_results(self, client_id: str, seqs: Sequence[int]) -> dict[int, dict[str, Any]]:
+        wanted = set(seqs)
+        if not wanted:
+            return {}
+        found: dict[int, dict[str, Any]] = {}
+        for row in await self._rows(READ_RESULTS, [client_id, min(wanted), max(wanted)]):
+            for answer in _loads(row["results"]):
+                if answer["client_seq"] in wanted:
+                    found[answer["client_seq"]] = answer
+        pending = _current.get()
+        for seq, answer in pending.results.get(client_id, []) if pending else []:
+            if seq in wanted:
+                found[seq] = answer
         return found
 
     async def save_result(self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]) -> None:
-        self._pending().results.append([op_id, client_id, client_seq, _dumps(result)])
+        # Kept by reference and written at commit with the rest of the push's results, in one row.
+        self._pending().results.setdefault(client_id, []).append((client_seq, result))
 
     async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
         found: dict[tuple[str, str], RecordState] = {}
@@ -208,7 +234,7 @@ class TortoiseStore:
             chunk = wanted[start : start + CHUNK]
             query = _in_list("SELECT state FROM sync_record WHERE key IN (?)", len(chunk))
             for row in await self._rows(query, chunk):
-                record = RecordState.from_json(_loads(row["state"]))
+                record = _record(row["state"])
                 found[(record.table, record.id)] = record
         return found
 

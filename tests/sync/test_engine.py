@@ -59,6 +59,18 @@ async def test_resent_batch_returns_the_stored_results_and_applies_nothing_twice
     assert store.clients[a.client_id].last_seq == 2
 
 
+async def test_a_different_operation_under_a_used_number_is_answered_duplicate(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "2階"})
+    await a.push(engine)
+    a.seq = 0
+    impostor = a.op("inspections", RID, Kind.PATCH, {"place": "3階"}, base=1)
+    [answer] = await a.push(engine, [impostor])
+    assert answer == {"op_id": impostor.op_id, "client_seq": 1, "status": "duplicate"}
+    assert store.records[("inspections", RID)].version == 1
+
+
 async def test_a_gap_is_refused_with_the_expected_sequence(store: MemoryStore) -> None:
     engine = new_engine(store)
     a = Tablet("a")

@@ -2,9 +2,12 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations.constraints import UniqueConstraint
 
-# Sync storage for faster pushes and pulls: each record keeps what a pull sends (view); a push stores its
-# results in one row instead of one per operation. Results stored before become rows of one result each.
+# Sync storage for faster pushes and pulls: each record keeps what a pull sends (view) and the number of
+# its latest change (seq), so the change log holds only evictions; a push stores its results in one row
+# instead of one per operation. Results stored before become rows of one result each; changes logged
+# before stay in the log, where pulls still read them.
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_section_goals')]
@@ -16,6 +19,15 @@ class Migration(migrations.Migration):
             model_name='SyncRecord',
             name='view',
             field=fields.TextField(null=True, unique=False),
+        ),
+        ops.AddField(
+            model_name='SyncRecord',
+            name='seq',
+            field=fields.BigIntField(null=True),
+        ),
+        ops.AddConstraint(
+            model_name='SyncRecord',
+            constraint=UniqueConstraint(fields=('scope', 'seq'), name=None),
         ),
         ops.CreateModel(
             name='SyncPushResult',

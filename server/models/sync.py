@@ -45,10 +45,14 @@ class SyncRecord(Model):
     # What a pull sends for the record ({"row": …, "conflicts": […]}), written with the state so that a
     # pull streams it without rebuilding the record. NULL for rows written before it existed.
     view = fields.TextField(null=True)
+    # The number of the record's latest change in its scope: pulls read records in this order (the change
+    # log keeps only what has no row of its own, such as evictions). NULL for rows not changed since.
+    seq = fields.BigIntField(null=True)
 
     class Meta:
         table = "sync_record"
         indexes = [Index(fields=["table_name", "scope"], name="idx_sync_record_table")]
+        unique_together = (("scope", "seq"),)
 
 
 class SyncCounter(Model):

@@ -5,6 +5,11 @@ batch of a hundred operations costs a handful of statements, not hundreds. Seque
 per-scope counter row that the first ``next_seq`` of a transaction locks (``FOR UPDATE`` on PostgreSQL;
 SQLite runs one writer at a time) and that stays locked until commit: commit order is seq order, so a
 pull can never skip a change that committed late.
+
+The change log is kept in two places. A record's row carries the scope and number of its latest change
+(an upsert, or its purge), because a pull only ever sends a record's current state: an earlier number of
+the same record has nothing left to send. ``sync_change`` keeps the rest, chiefly evictions from a scope a
+record has left. ``changes_since`` reads both in one ordered stream.
 """
 
 from __future__ import annotations
@@ -26,10 +31,10 @@ from sync import Change, ClientState, Conflict, HistoryEntry, RecordState, Recor
 
 CHUNK = 500
 UPSERT_RECORD = (
-    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state, view) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
+    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state, view, seq) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
     "version = excluded.version, deleted = excluded.deleted, purged = excluded.purged, "
-    "state = excluded.state, view = excluded.view"
+    "state = excluded.state, view = excluded.view, seq = COALESCE(excluded.seq, sync_record.seq)"
 )
 INSERT_CHANGE = "INSERT INTO sync_change (scope, seq, table_name, record_id, kind) VALUES (?, ?, ?, ?, ?)"
 INSERT_RESULTS = "INSERT INTO sync_push_result (client_id, first_seq, last_seq, results) VALUES (?, ?, ?, ?)"
@@ -54,9 +59,15 @@ READ_COUNTER = "SELECT seq FROM sync_counter WHERE scope = ?"
 WRITE_COUNTER = "UPDATE sync_counter SET seq = ? WHERE scope = ?"
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
 READ_VIEWS = "SELECT table_name, record_id, version, deleted, purged, view FROM sync_record WHERE key IN (?)"
+# Each side is limited before the merge, so a page reads at most ``2 × limit`` index entries.
 CHANGES_SINCE = (
+    "SELECT scope, seq, table_name, record_id, kind FROM ("
     "SELECT scope, seq, table_name, record_id, kind FROM sync_change "
-    "WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?"
+    "WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS logged "
+    "UNION ALL SELECT scope, seq, table_name, record_id, kind FROM ("
+    "SELECT scope, seq, table_name, record_id, CASE WHEN purged THEN 'purge' ELSE 'upsert' END AS kind "
+    "FROM sync_record WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS current "
+    "ORDER BY seq LIMIT ?"
 )
 PURGE_STATEMENTS = (
     "DELETE FROM sync_history WHERE table_name = ? AND record_id = ?",
@@ -108,7 +119,7 @@ class _Pending:
     results: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)  # per client
     records: dict[str, RecordState] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
-    changes: list[list[Any]] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
     history: list[list[Any]] = field(default_factory=list)
     rejected: list[list[Any]] = field(default_factory=list)
 
@@ -161,6 +172,17 @@ class TortoiseStore:
         pending = self._pending()
         for scope, seq in pending.counters.items():
             await pending.conn.execute_query(self._sql(WRITE_COUNTER), [seq, scope])
+        # An upsert or purge in the scope a record ends up in is its row's number (the latest one wins);
+        # every other change goes to the log.
+        latest: dict[str, int] = {}
+        logged = []
+        for change in pending.changes:
+            key = f"{change.table}:{change.record_id}"
+            record = pending.records.get(key) if change.kind in ("upsert", "purge") else None
+            if record is not None and record.scope == change.scope:
+                latest[key] = max(latest.get(key, 0), change.seq)
+            else:
+                logged.append([change.scope, change.seq, change.table, change.record_id, change.kind])
         records = [
             [
                 f"{r.table}:{r.id}",
@@ -172,8 +194,9 @@ class TortoiseStore:
                 r.purged,
                 _dumps(r.to_json()),
                 None if (v := r.view()) is None else _dumps({"row": v.row, "conflicts": v.conflicts}),
+                latest.get(key),
             ]
-            for r in pending.records.values()
+            for key, r in pending.records.items()
         ]
         clients = [[c.client_id, c.last_seq, c.user] for c in pending.clients.values()]
         results = [
@@ -182,7 +205,7 @@ class TortoiseStore:
         ]
         for statement, rows in (
             (UPSERT_RECORD, records),
-            (INSERT_CHANGE, pending.changes),
+            (INSERT_CHANGE, logged),
             (INSERT_RESULTS, results),
             (INSERT_HISTORY, pending.history),
             (INSERT_REJECTED, pending.rejected),
@@ -283,12 +306,10 @@ class TortoiseStore:
         return pending.counters[scope]
 
     async def log_change(self, change: Change) -> None:
-        self._pending().changes.append(
-            [change.scope, change.seq, change.table, change.record_id, change.kind]
-        )
+        self._pending().changes.append(change)
 
     async def changes_since(self, scope: str, after_seq: int, limit: int) -> list[Change]:
-        rows = await self._rows(CHANGES_SINCE, [scope, after_seq, limit])
+        rows = await self._rows(CHANGES_SINCE, [scope, after_seq, limit, scope, after_seq, limit, limit])
         return [Change(r["scope"], int(r["seq"]), r["table_name"], r["record_id"], r["kind"]) for r in rows]
 
     @staticmethod

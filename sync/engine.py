@@ -151,8 +151,9 @@ class Engine:
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
             ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
             outcome = apply(op, record, spec, ctx, open_conflicts)
-            shown = outcome.record.shown
-            outcome.record.scope = spec.scope_of(shown if shown is not None else outcome.record.values(spec))
+            if outcome.shown is None:
+                outcome.shown = outcome.record.values(spec)
+            outcome.record.scope = spec.scope_of(outcome.shown)
             if outcome.record.scope not in actor.scopes:
                 raise Rejection("this record would be outside what you may change")
         except Rejection as exc:
@@ -210,7 +211,11 @@ class Engine:
             await self.store.log_change(Change(before_scope, seq, record.table, record.id, "evict"))
         seq = await self.store.next_seq(record.scope)
         await self.store.log_change(Change(record.scope, seq, record.table, record.id, "upsert"))
-        await self.store.save_record(record)
+        row = None if record.deleted else outcome.shown
+        view = RecordView(
+            record.table, record.id, record.version, record.deleted, False, row, record.contested_fields()
+        )
+        await self.store.save_record(record, view)
         await self.store.save_history(
             HistoryEntry(
                 table=record.table,
@@ -254,7 +259,9 @@ class Engine:
         upserts = [k for k, c in latest.items() if c.kind == "upsert"]
         # Stored views first: sending them needs no record rebuilt. Records without one, or whose table has
         # gained or lost fields since it was stored, are read whole and computed afresh.
-        views = await self.store.get_views(upserts)
+        views = {k: c.view for k, c in latest.items() if c.view is not None and c.kind == "upsert"}
+        if len(views) < len(upserts):
+            views.update(await self.store.get_views([k for k in upserts if k not in views]))
         unviewed = [k for k in upserts if not self._current(views.get(k))]
         if unviewed:
             for key, record in (await self.store.get_records(unviewed)).items():
@@ -319,7 +326,9 @@ class Engine:
             await self.store.delete_record_content(table, record_id)
             seq = await self.store.next_seq(record.scope)
             await self.store.log_change(Change(record.scope, seq, table, record_id, "purge"))
-            await self.store.save_record(purged)
+            await self.store.save_record(
+                purged, RecordView(table, record_id, purged.version, True, True, None, [])
+            )
             if self.on_change is not None:
                 await self.on_change(purged)
         return True

@@ -25,6 +25,7 @@ class MemoryStore:
         self.results: dict[str, dict[str, Any]] = {}  # by op_id
         self.result_ids: dict[tuple[str, int], str] = {}  # (client_id, client_seq) → op_id
         self.records: dict[tuple[str, str], RecordState] = {}
+        self.views: dict[tuple[str, str], RecordView] = {}
         self.counters: dict[str, int] = {}
         self.changes: dict[str, list[Change]] = {}
         self.conflicts: dict[str, Conflict] = {}
@@ -39,6 +40,7 @@ class MemoryStore:
         "results",
         "result_ids",
         "records",
+        "views",
         "counters",
         "changes",
         "conflicts",
@@ -93,13 +95,16 @@ class MemoryStore:
     async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
         return {key: copy.deepcopy(self.records[key]) for key in keys if key in self.records}
 
-    async def save_record(self, record: RecordState) -> None:
+    async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
         self._write()
         self.records[(record.table, record.id)] = copy.deepcopy(record)
+        if view is None:
+            self.views.pop((record.table, record.id), None)
+        else:
+            self.views[(record.table, record.id)] = copy.deepcopy(view)
 
     async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
-        found = {key: record.view() for key in keys if (record := self.records.get(key)) is not None}
-        return {key: copy.deepcopy(view) for key, view in found.items() if view is not None}
+        return {key: copy.deepcopy(self.views[key]) for key in keys if key in self.views}
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         self._write()

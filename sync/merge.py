@@ -58,6 +58,7 @@ class Outcome:
     changes: dict[str, Any] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     involved: list[str] = field(default_factory=list)  # ids of open conflicts this operation is part of
+    shown: dict[str, Any] | None = None  # ``record.values(spec)`` after the operation
 
 
 def check_value(name: str, spec: FieldSpec, value: Any) -> None:
@@ -334,7 +335,7 @@ def apply(
     record.version = writer.version
     record.updated_at = ctx.at
     locked_out = settle(record, spec)
-    record.shown = record.values(spec)
+    shown = record.values(spec)
     resolution = _RESOLUTIONS.get(op.kind, "resolved_by_edit")
     derived = reconcile(
         record,
@@ -346,6 +347,7 @@ def apply(
         at=ctx.at,
         resolution=resolution,
         targeted=writer.targeted,
+        values=shown,
     )
     flags = [f"locked:{n}" for n, items in locked_out.items() if any(e.op_id == op.op_id for e in items)]
     if writer.explicit or derived.involved:
@@ -361,6 +363,7 @@ def apply(
         changes=writer.changes,
         flags=flags,
         involved=sorted({*(c.id for c in writer.explicit), *derived.involved}),
+        shown=shown,
     )
 
 

@@ -75,8 +75,8 @@ def furthest(register: list[Entry], rank: Mapping[str, int]) -> Entry:
 @dataclass(frozen=True)
 class RecordView:
     """A record as a pull sends it: the row devices display (None when deleted or purged) and the fields
-    under review. Stores keep it beside the state, written when the record changes, so a pull reads it
-    without rebuilding the record."""
+    under review. The engine hands it to the store with every record it saves, so a pull reads it without
+    rebuilding the record."""
 
     table: str
     id: str
@@ -112,9 +112,6 @@ class RecordState:
     contested: list[str] | None = None
     # The derived conflicts open after the last operation (``kind:field``); None when not yet known.
     disputes: list[str] | None = None
-    # ``values(spec)`` as of the last settle, kept so that a store can save what pulls send beside the
-    # state (``view``) and a pull need not rebuild the record. Derived, so not part of the state itself.
-    shown: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def values(self, spec: TableSpec | None) -> dict[str, Any]:
         """The record as devices display it: provisional winners, set elements, notes in clock order."""
@@ -154,21 +151,10 @@ class RecordState:
             if len({canonical(e.value) for e in register}) > 1
         )
 
-    def view(self) -> RecordView | None:
-        """What a pull sends for this record, or None when it is not known without the table's spec (the
-        record was not settled by this process: read it and compute ``values``)."""
-        if self.purged:
-            return RecordView(self.table, self.id, self.version, self.deleted, True, None, [])
-        if self.shown is None or self.contested is None:
-            return None
-        row = None if self.deleted else self.shown
-        return RecordView(self.table, self.id, self.version, self.deleted, False, row, list(self.contested))
-
     def copy(self) -> RecordState:
         """A copy that can change without touching this one. Its dicts are its own; the lists in them are
         shared, because a merge only ever puts new lists in place (``sync.merge``), and entries are
-        immutable (a deep copy of every entry dominated push time). ``shown`` is left out: the copy is
-        about to change, and it is computed again when the copy settles."""
+        immutable (a deep copy of every entry dominated push time)."""
         return RecordState(
             table=self.table,
             id=self.id,

@@ -59,14 +59,15 @@ READ_COUNTER = "SELECT seq FROM sync_counter WHERE scope = ?"
 WRITE_COUNTER = "UPDATE sync_counter SET seq = ? WHERE scope = ?"
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
 READ_VIEWS = "SELECT table_name, record_id, version, deleted, purged, view FROM sync_record WHERE key IN (?)"
-# Each side is limited before the merge, so a page reads at most ``2 × limit`` index entries.
+# Record rows (with what a pull sends for them) and the log, merged in number order. Each side is limited
+# before the merge, so a page reads at most ``2 × limit`` index entries.
 CHANGES_SINCE = (
-    "SELECT scope, seq, table_name, record_id, kind FROM ("
+    "SELECT scope, seq, table_name, record_id, kind, version, deleted, view FROM ("
+    "SELECT scope, seq, table_name, record_id, CASE WHEN purged THEN 'purge' ELSE 'upsert' END AS kind, "
+    "version, deleted, view FROM sync_record WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS current "
+    "UNION ALL SELECT scope, seq, table_name, record_id, kind, NULL, NULL, NULL FROM ("
     "SELECT scope, seq, table_name, record_id, kind FROM sync_change "
     "WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS logged "
-    "UNION ALL SELECT scope, seq, table_name, record_id, kind FROM ("
-    "SELECT scope, seq, table_name, record_id, CASE WHEN purged THEN 'purge' ELSE 'upsert' END AS kind "
-    "FROM sync_record WHERE scope = ? AND seq > ? ORDER BY seq LIMIT ?) AS current "
     "ORDER BY seq LIMIT ?"
 )
 PURGE_STATEMENTS = (
@@ -118,6 +119,7 @@ class _Pending:
     clients: dict[str, ClientState] = field(default_factory=dict)
     results: dict[str, list[tuple[int, dict[str, Any]]]] = field(default_factory=dict)  # per client
     records: dict[str, RecordState] = field(default_factory=dict)
+    views: dict[str, RecordView | None] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
     changes: list[Change] = field(default_factory=list)
     history: list[list[Any]] = field(default_factory=list)
@@ -192,8 +194,10 @@ class TortoiseStore:
                 r.version,
                 r.deleted,
                 r.purged,
-                _dumps(r.to_json()),
-                None if (v := r.view()) is None else _dumps({"row": v.row, "conflicts": v.conflicts}),
+                _dumps(r),  # a RecordState is written as ``to_json`` writes it, without building that dict
+                None
+                if (v := pending.views[key]) is None
+                else _dumps({"row": v.row, "conflicts": v.conflicts}),
                 latest.get(key),
             ]
             for key, r in pending.records.items()
@@ -266,10 +270,10 @@ class TortoiseStore:
         pending = _current.get()
         wanted = []
         for table, record_id in keys:
-            buffered = pending.records.get(f"{table}:{record_id}") if pending else None
-            if buffered is None:
-                wanted.append(f"{table}:{record_id}")
-            elif (view := buffered.view()) is not None:
+            key = f"{table}:{record_id}"
+            if pending is None or key not in pending.records:
+                wanted.append(key)
+            elif (view := pending.views[key]) is not None:
                 found[(table, record_id)] = view
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
@@ -286,9 +290,11 @@ class TortoiseStore:
                     )
         return found
 
-    async def save_record(self, record: RecordState) -> None:
+    async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
         # Kept by reference: it is serialised once, at commit, in its final state for this transaction.
-        self._pending().records[f"{record.table}:{record.id}"] = record
+        pending = self._pending()
+        pending.records[f"{record.table}:{record.id}"] = record
+        pending.views[f"{record.table}:{record.id}"] = view
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         conn = self._pending().conn
@@ -310,7 +316,17 @@ class TortoiseStore:
 
     async def changes_since(self, scope: str, after_seq: int, limit: int) -> list[Change]:
         rows = await self._rows(CHANGES_SINCE, [scope, after_seq, limit, scope, after_seq, limit, limit])
-        return [Change(r["scope"], int(r["seq"]), r["table_name"], r["record_id"], r["kind"]) for r in rows]
+        found = []
+        for r in rows:
+            table, record_id, view = r["table_name"], r["record_id"], None
+            if r["view"] is not None and r["kind"] == "upsert":
+                shown = _loads(r["view"])
+                deleted = bool(r["deleted"])
+                view = RecordView(
+                    table, record_id, r["version"], deleted, False, shown["row"], shown["conflicts"]
+                )
+            found.append(Change(r["scope"], int(r["seq"]), table, record_id, r["kind"], view))
+        return found
 
     @staticmethod
     def conflict_of(row: SyncConflict) -> Conflict:

@@ -108,6 +108,9 @@ async def test_records_stored_before_views_and_entry_arrays_pull_and_merge_as_be
         names = Entry._fields
         for row in rows:
             state = json.loads(row["state"])
+            # The store writes records as ``to_json`` describes them (entries as arrays).
+            record = (await TortoiseStore().get_records([("inspections", goal)]))[("inspections", goal)]
+            assert state == json.loads(json.dumps(record.to_json()))
             for group in ("registers", "sets", "notes", "trails"):
                 state[group] = {
                     f: [dict(zip(names, e, strict=True)) for e in es] for f, es in state[group].items()

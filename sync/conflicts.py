@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sync.records import Entry, RecordState, canonical, provisional, saw
+from sync.records import ORDER_KEY, Entry, RecordState, canonical, provisional, saw
 from sync.spec import Policy, TableSpec
 from sync.store import Conflict
 
@@ -98,7 +98,7 @@ def wanted(
                 Wanted(
                     CONCURRENT_EDIT,
                     name,
-                    [candidate(e) for e in sorted(entries, key=Entry.order_key)],
+                    [candidate(e) for e in sorted(entries, key=ORDER_KEY)],
                     before.value if before else None,
                     values.get(name),
                 )
@@ -110,7 +110,7 @@ def wanted(
                 Wanted(
                     LOCKED_RECORD,
                     name,
-                    [candidate(e) for e in sorted(entries, key=Entry.order_key)],
+                    [candidate(e) for e in sorted(entries, key=ORDER_KEY)],
                     values.get(name),
                     values.get(name),
                 )

@@ -134,7 +134,6 @@ class Engine:
         at = _iso(moment)
         key = (op.table, op.record_id)
         record = records.get(key)
-        base = {"op_id": op.op_id, "client_seq": op.client_seq}
         spec = self.registry.get(op.table)
         try:
             if spec is None:
@@ -172,7 +171,8 @@ class Engine:
                 )
             )
             return {
-                **base,
+                "op_id": op.op_id,
+                "client_seq": op.client_seq,
                 "status": Status.REJECTED.value,
                 "record_version": record.version if record else None,
                 "conflict_ids": [],
@@ -185,7 +185,8 @@ class Engine:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)
             records[key] = outcome.record
         return {
-            **base,
+            "op_id": op.op_id,
+            "client_seq": op.client_seq,
             "status": outcome.status.value,
             "record_version": outcome.record.version,
             "conflict_ids": outcome.involved,

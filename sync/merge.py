@@ -178,6 +178,7 @@ class _Writer:
                 self._invalid(name, value, before)
                 return
         mine = self.entry(value, resolve)
+        superseded: list[Entry] = []
         if name in self.trailed:
             trail = record.trails.get(name)
             if trail is None:
@@ -185,9 +186,11 @@ class _Writer:
             superseded = [e for e in maximal(trail) if saw(mine, e)]
             record.trails[name] = [*trail, mine]
         else:
-            register = record.registers.get(name, [])
-            superseded = [e for e in register if saw(mine, e)]
-            record.registers[name] = [e for e in register if not saw(mine, e)] + [mine]
+            kept: list[Entry] = []
+            for e in record.registers.get(name, ()):
+                (superseded if saw(mine, e) else kept).append(e)
+            kept.append(mine)
+            record.registers[name] = kept
         if superseded:
             record.previous[name] = provisional(superseded)
         self.changes[name] = {"new": value, "superseded": [e.value for e in superseded]}
@@ -352,8 +355,10 @@ def apply(
     flags = [f"locked:{n}" for n, items in locked_out.items() if any(e.op_id == op.op_id for e in items)]
     if writer.explicit or derived.involved:
         status = Status.CONFLICT
+        involved = sorted({*(c.id for c in writer.explicit), *derived.involved})
     else:
         status = Status.MERGED if unseen else Status.APPLIED
+        involved = []
     return Outcome(
         status,
         record,
@@ -362,7 +367,7 @@ def apply(
         closed=[*writer.closed, *derived.closed],
         changes=writer.changes,
         flags=flags,
-        involved=sorted({*(c.id for c in writer.explicit), *derived.involved}),
+        involved=involved,
         shown=shown,
     )
 

@@ -11,8 +11,9 @@ derived value below depends only on the *set* of entries and these relations, ne
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sync.spec import Policy, TableSpec
@@ -40,6 +41,10 @@ class Entry(NamedTuple):
         return (self.hlc, self.client_id, self.op_id)
 
 
+# ``Entry.order_key`` as a sort key computed in C: (hlc, client_id, op_id) by field position.
+ORDER_KEY: Callable[[Entry], tuple[str, str, str]] = itemgetter(4, 2, 5)
+
+
 def saw(reader: Entry, entry: Entry) -> bool:
     """Whether the writer of ``reader`` had seen ``entry`` when it wrote.
 
@@ -64,7 +69,7 @@ def provisional(register: list[Entry]) -> Entry:
 
     It depends only on the set of entries, never on the order they arrived in.
     """
-    return max(register, key=Entry.order_key)
+    return max(register, key=ORDER_KEY)
 
 
 def furthest(register: list[Entry], rank: Mapping[str, int]) -> Entry:
@@ -72,11 +77,10 @@ def furthest(register: list[Entry], rank: Mapping[str, int]) -> Entry:
     return max(register, key=lambda e: (rank.get(str(e.value), -1), e.order_key()))
 
 
-@dataclass(frozen=True)
-class RecordView:
+class RecordView(NamedTuple):
     """A record as a pull sends it: the row devices display (None when deleted or purged) and the fields
     under review. The engine hands it to the store with every record it saves, so a pull reads it without
-    rebuilding the record."""
+    rebuilding the record. (A named tuple: one is made per record pushed and per record pulled.)"""
 
     table: str
     id: str
@@ -119,15 +123,22 @@ class RecordState:
         if spec is None:
             return out
         for name, field_spec in spec.fields.items():
-            if field_spec.policy is Policy.SET:
+            policy = field_spec.policy
+            if policy is Policy.REVIEW or policy is Policy.LWW:
+                register = self.registers.get(name)
+                if not register:
+                    out[name] = None
+                else:
+                    out[name] = register[0].value if len(register) == 1 else provisional(register).value
+            elif policy is Policy.SET:
                 seen: dict[str, Any] = {}
-                for entry in sorted(self.sets.get(name, []), key=Entry.order_key):
+                for entry in sorted(self.sets.get(name, []), key=ORDER_KEY):
                     seen.setdefault(canonical(entry.value), entry.value)
                 out[name] = [seen[k] for k in sorted(seen)]
             elif field_spec.policy is Policy.APPEND:
                 out[name] = [
                     {"text": e.value, "by": e.user, "at": e.at, "hlc": e.hlc}
-                    for e in sorted(self.notes.get(name, []), key=Entry.order_key)
+                    for e in sorted(self.notes.get(name, []), key=ORDER_KEY)
                 ]
             else:
                 register = self.registers.get(name, [])

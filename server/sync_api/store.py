@@ -304,9 +304,11 @@ class TortoiseStore:
     async def next_seq(self, scope: str) -> int:
         pending = self._pending()
         if scope not in pending.counters:
-            await pending.conn.execute_query(self._sql(CREATE_COUNTER), [scope])
-            lock = " FOR UPDATE" if self._postgres() else ""
-            rows = await pending.conn.execute_query_dict(self._sql(READ_COUNTER + lock), [scope])
+            read = self._sql(READ_COUNTER + (" FOR UPDATE" if self._postgres() else ""))
+            rows = await pending.conn.execute_query_dict(read, [scope])
+            if not rows:  # the scope's first change ever: create its counter, then lock it as usual
+                await pending.conn.execute_query(self._sql(CREATE_COUNTER), [scope])
+                rows = await pending.conn.execute_query_dict(read, [scope])
             pending.counters[scope] = int(rows[0]["seq"])
         pending.counters[scope] += 1
         return pending.counters[scope]
@@ -390,7 +392,7 @@ class TortoiseStore:
                 entry.client_id,
                 entry.at,
                 _dumps(entry.changes),
-                _dumps(entry.flags),
+                _dumps(entry.flags) if entry.flags else "[]",
             ]
         )
 

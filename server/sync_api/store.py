@@ -30,33 +30,103 @@ from server.models import SyncConflict
 from sync import Change, ClientState, Conflict, HistoryEntry, RecordState, RecordView, RejectedOp
 
 CHUNK = 500
-UPSERT_RECORD = (
-    "INSERT INTO sync_record (key, table_name, record_id, scope, version, deleted, purged, state, view, seq) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, "
-    "version = excluded.version, deleted = excluded.deleted, purged = excluded.purged, "
-    "state = excluded.state, view = excluded.view, seq = COALESCE(excluded.seq, sync_record.seq)"
+
+
+@dataclass(frozen=True)
+class _Write:
+    """Rows a push writes to one table: written with ``executemany`` on SQLite, and on PostgreSQL as one
+    array per column inside a single statement for the whole push (``_flush``)."""
+
+    # Only the names and clauses declared in this module are formatted into SQL, never a value.
+    table: str
+    columns: tuple[tuple[str, str], ...]  # (name, PostgreSQL type)
+    conflict: str = ""  # what a row whose key exists does
+
+    def one_row(self) -> str:
+        names = ", ".join(name for name, _ in self.columns)
+        marks = ", ".join("?" * len(self.columns))
+        return f"INSERT INTO {self.table} ({names}) VALUES ({marks}) {self.conflict}".rstrip()  # noqa: S608
+
+    def from_arrays(self, first: int) -> str:
+        """The statement reading its rows from array parameters ``$first``, ``$first + 1``, …"""
+        names = ", ".join(name for name, _ in self.columns)
+        arrays = ", ".join(f"${first + i}::{kind}[]" for i, (_, kind) in enumerate(self.columns))
+        sql = f"INSERT INTO {self.table} ({names}) SELECT * FROM unnest({arrays}) {self.conflict}"  # noqa: S608
+        return sql.rstrip()
+
+
+RECORDS = _Write(
+    "sync_record",
+    (
+        ("key", "text"),
+        ("table_name", "text"),
+        ("record_id", "text"),
+        ("scope", "text"),
+        ("version", "int"),
+        ("deleted", "bool"),
+        ("purged", "bool"),
+        ("state", "text"),
+        ("view", "text"),
+        ("seq", "bigint"),
+    ),
+    "ON CONFLICT (key) DO UPDATE SET scope = excluded.scope, version = excluded.version, "
+    "deleted = excluded.deleted, purged = excluded.purged, state = excluded.state, view = excluded.view, "
+    "seq = COALESCE(excluded.seq, sync_record.seq)",
 )
-INSERT_CHANGE = "INSERT INTO sync_change (scope, seq, table_name, record_id, kind) VALUES (?, ?, ?, ?, ?)"
-INSERT_RESULTS = "INSERT INTO sync_push_result (client_id, first_seq, last_seq, results) VALUES (?, ?, ?, ?)"
+CHANGES = _Write(
+    "sync_change",
+    (("scope", "text"), ("seq", "bigint"), ("table_name", "text"), ("record_id", "text"), ("kind", "text")),
+)
+RESULTS = _Write(
+    "sync_push_result",
+    (("client_id", "text"), ("first_seq", "bigint"), ("last_seq", "bigint"), ("results", "text")),
+)
+HISTORY = _Write(
+    "sync_history",
+    (
+        ("table_name", "text"),
+        ("record_id", "text"),
+        ("version", "int"),
+        ("op_id", "text"),
+        ("kind", "text"),
+        ("login", "text"),
+        ("client_id", "text"),
+        ("at", "text"),
+        ("changes", "text"),
+        ("flags", "text"),
+    ),
+)
+REJECTED = _Write(
+    "sync_rejected",
+    (
+        ("op_id", "text"),
+        ("client_id", "text"),
+        ("client_seq", "bigint"),
+        ("login", "text"),
+        ("table_name", "text"),
+        ("record_id", "text"),
+        ("kind", "text"),
+        ("fields_json", "text"),
+        ("reason", "text"),
+        ("at", "text"),
+    ),
+)
+CLIENTS = _Write(
+    "sync_client",
+    (("client_id", "text"), ("last_seq", "bigint"), ("login", "text")),
+    "ON CONFLICT (client_id) DO UPDATE SET last_seq = excluded.last_seq, login = excluded.login",
+)
 READ_RESULTS = (
     "SELECT results FROM sync_push_result WHERE client_id = ? AND last_seq >= ? AND first_seq <= ? "
     "ORDER BY last_seq"
 )
-INSERT_HISTORY = (
-    "INSERT INTO sync_history (table_name, record_id, version, op_id, kind, login, client_id, at, "
-    "changes, flags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-INSERT_REJECTED = (
-    "INSERT INTO sync_rejected (op_id, client_id, client_seq, login, table_name, record_id, kind, "
-    "fields_json, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-UPSERT_CLIENT = (
-    "INSERT INTO sync_client (client_id, last_seq, login) VALUES (?, ?, ?) ON CONFLICT (client_id) "
-    "DO UPDATE SET last_seq = excluded.last_seq, login = excluded.login"
-)
 CREATE_COUNTER = "INSERT INTO sync_counter (scope, seq) VALUES (?, 0) ON CONFLICT (scope) DO NOTHING"
 READ_COUNTER = "SELECT seq FROM sync_counter WHERE scope = ?"
 WRITE_COUNTER = "UPDATE sync_counter SET seq = ? WHERE scope = ?"
+WRITE_COUNTERS = (
+    "UPDATE sync_counter AS c SET seq = v.seq FROM unnest($1::text[], $2::bigint[]) AS v(scope, seq) "
+    "WHERE c.scope = v.scope"
+)
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
 READ_VIEWS = "SELECT table_name, record_id, version, deleted, purged, view FROM sync_record WHERE key IN (?)"
 # Record rows (with what a pull sends for them) and the log, merged in number order. Each side is limited
@@ -172,8 +242,6 @@ class TortoiseStore:
 
     async def _flush(self) -> None:
         pending = self._pending()
-        for scope, seq in pending.counters.items():
-            await pending.conn.execute_query(self._sql(WRITE_COUNTER), [seq, scope])
         # An upsert or purge in the scope a record ends up in is its row's number (the latest one wins);
         # every other change goes to the log.
         latest: dict[str, int] = {}
@@ -207,16 +275,34 @@ class TortoiseStore:
             [client_id, answers[0][0], answers[-1][0], _dumps([result for _, result in answers])]
             for client_id, answers in pending.results.items()
         ]
-        for statement, rows in (
-            (UPSERT_RECORD, records),
-            (INSERT_CHANGE, logged),
-            (INSERT_RESULTS, results),
-            (INSERT_HISTORY, pending.history),
-            (INSERT_REJECTED, pending.rejected),
-            (UPSERT_CLIENT, clients),
-        ):
+        writes: list[tuple[_Write, list[list[Any]]]] = [
+            (RECORDS, records),
+            (CHANGES, logged),
+            (RESULTS, results),
+            (HISTORY, pending.history),
+            (REJECTED, pending.rejected),
+            (CLIENTS, clients),
+        ]
+        if self._postgres():
+            # One round trip for the whole push: each write reads its rows from arrays, all in one statement
+            # (PostgreSQL runs the parts of a WITH together; they touch different tables).
+            scopes = list(pending.counters)
+            parts = [f"counters AS ({WRITE_COUNTERS})"]
+            values: list[Any] = [scopes, [pending.counters[scope] for scope in scopes]]
+            for write, rows in writes:
+                parts.append(f"{write.table} AS ({write.from_arrays(len(values) + 1)})")
+                values += (
+                    [list(column) for column in zip(*rows, strict=True)]
+                    if rows
+                    else [[]] * len(write.columns)
+                )
+            await pending.conn.execute_query("WITH " + ", ".join(parts) + " SELECT 1", values)
+            return
+        for scope, seq in pending.counters.items():
+            await pending.conn.execute_query(WRITE_COUNTER, [seq, scope])
+        for write, rows in writes:
             if rows:
-                await pending.conn.execute_many(self._sql(statement), rows)
+                await pending.conn.execute_many(write.one_row(), rows)
 
     async def get_client(self, client_id: str) -> ClientState | None:
         pending = _current.get()

@@ -287,10 +287,10 @@ class TortoiseStore:
             # One round trip for the whole push: each write reads its rows from arrays, all in one statement
             # (PostgreSQL runs the parts of a WITH together; they touch different tables).
             scopes = list(pending.counters)
-            parts = [f"counters AS ({WRITE_COUNTERS})"]
+            parts = [f"write_sync_counter AS ({WRITE_COUNTERS})"]
             values: list[Any] = [scopes, [pending.counters[scope] for scope in scopes]]
             for write, rows in writes:
-                parts.append(f"{write.table} AS ({write.from_arrays(len(values) + 1)})")
+                parts.append(f"write_{write.table} AS ({write.from_arrays(len(values) + 1)})")
                 values += (
                     [list(column) for column in zip(*rows, strict=True)]
                     if rows

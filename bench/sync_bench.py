@@ -3,10 +3,14 @@
     python -m bench.sync_bench [--records 50000] [--backends sqlite,postgres]
 
 Push: 20 simulated tablets send 10,000 operations in batches of 100 through the real engine and the
-Tortoise store (merge, history, change log, results, client state). Baseline: the same number of rows
-inserted in batches of 100 per transaction directly through the driver.
-Pull: an empty tablet pulls every record page by page (1,000 a page). Baseline: the same rows selected
-page by page directly through the driver.
+Tortoise store, one transaction per batch: the records read and merged, then per operation a history
+row and the record's row (its state, the view pulls send and the number of its latest change, which is
+the change log for pulls), and per batch one row of results and the client's last_seq. Baseline: the
+same number of rows (one per operation) inserted in batches of 100 per transaction directly through the
+driver with executemany.
+Pull: an empty tablet pulls every record page by page (1,000 a page); each page is one read of record
+rows in change order, sending the stored views. Baseline: the same number of rows (one per record
+pulled) selected page by page directly through the driver, each record's state decoded from JSON.
 Figures are operations (or records) per second and the ratio to the baseline measured in the same run.
 """
 

@@ -11,7 +11,7 @@ from sync.hlc import Clock, Stamp, format_stamp, parse_stamp
 from sync.memory import InjectedFailure, MemoryStore
 from sync.merge import Rejection
 from sync.protocol import PROTOCOL_VERSION, Kind, Op, PushRequest, Status, parse_push
-from sync.records import Entry, RecordState, provisional
+from sync.records import Entry, RecordState, RecordView, provisional
 from sync.spec import FieldSpec, FieldType, Policy, Registry, SignOff, TableSpec, Workflow
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
 
@@ -43,6 +43,7 @@ __all__ = [
     "PushRequest",
     "PushResponse",
     "RecordState",
+    "RecordView",
     "Registry",
     "RejectedOp",
     "Rejection",

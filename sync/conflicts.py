@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sync.records import Entry, RecordState, canonical, provisional, saw
+from sync.records import ORDER_KEY, Entry, RecordState, canonical, provisional, saw
 from sync.spec import Policy, TableSpec
 from sync.store import Conflict
 
@@ -77,11 +77,20 @@ def disputed(spec: TableSpec, name: str, register: list[Entry]) -> list[Entry]:
     return entries if len({canonical(e.value) for e in entries}) > 1 else []
 
 
-def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entry]]) -> list[Wanted]:
-    """Every derived conflict the record should have open now, in a stable order."""
+def wanted(
+    record: RecordState,
+    spec: TableSpec,
+    locked_out: dict[str, list[Entry]],
+    values: dict[str, Any] | None = None,
+) -> list[Wanted]:
+    """Every derived conflict the record should have open now, in a stable order. ``values`` is
+    ``record.values(spec)`` when the caller has it already."""
     found: list[Wanted] = []
-    values = record.values(spec)
-    for name in sorted(record.registers):
+    if values is None:
+        values = record.values(spec)
+    # ``contested`` names exactly the registers ``disputed`` finds, when the record has just settled.
+    names = record.contested if record.contested is not None else sorted(record.registers)
+    for name in names:
         entries = disputed(spec, name, record.registers[name])
         if entries:
             before = record.previous.get(name)
@@ -89,7 +98,7 @@ def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entr
                 Wanted(
                     CONCURRENT_EDIT,
                     name,
-                    [candidate(e) for e in sorted(entries, key=Entry.order_key)],
+                    [candidate(e) for e in sorted(entries, key=ORDER_KEY)],
                     before.value if before else None,
                     values.get(name),
                 )
@@ -101,7 +110,7 @@ def wanted(record: RecordState, spec: TableSpec, locked_out: dict[str, list[Entr
                 Wanted(
                     LOCKED_RECORD,
                     name,
-                    [candidate(e) for e in sorted(entries, key=Entry.order_key)],
+                    [candidate(e) for e in sorted(entries, key=ORDER_KEY)],
                     values.get(name),
                     values.get(name),
                 )
@@ -144,12 +153,13 @@ def reconcile(
     at: str,
     resolution: str,
     targeted: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Reconciled:
     """Open, update and close the record's derived conflicts so the stored set matches the entries."""
     current = {(c.kind, c.field): c for c in open_conflicts if c.kind in DERIVED and c.status == "open"}
     result = Reconciled(save=[], closed=[], involved=[])
     keep: set[tuple[str, str | None]] = set()
-    items = wanted(record, spec, locked_out)
+    items = wanted(record, spec, locked_out, values)
     record.disputes = [f"{item.kind}:{item.field or ''}" for item in items]
     for item in items:
         key = (item.kind, item.field)

@@ -9,10 +9,10 @@ from typing import Any
 
 from sync import cursor as cursors
 from sync.errors import GapError
-from sync.hlc import parse_stamp
+from sync.hlc import millis_of
 from sync.merge import Outcome, Rejection, WriteContext, apply
 from sync.protocol import Kind, Op, PushRequest, Status
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 from sync.spec import Registry
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
 
@@ -64,7 +64,9 @@ class PullPage:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds")
 
 
 class Engine:
@@ -95,8 +97,8 @@ class Engine:
                 request.client_id, 0, actor.user
             )
             last = client.last_seq
-            old = [op.op_id for op in request.ops if op.client_seq <= last]
-            stored = await self.store.get_results(old) if old else {}
+            old = [op.client_seq for op in request.ops if op.client_seq <= last]
+            stored = await self.store.get_results(request.client_id, old) if old else {}
             fresh = [op for op in request.ops if op.client_seq > last]
             if fresh and fresh[0].client_seq != last + 1 and not old:
                 raise GapError(last + 1)
@@ -105,10 +107,14 @@ class Engine:
             expected: int | None = None
             for op in request.ops:
                 if op.client_seq <= last:
-                    results.append(
-                        stored.get(op.op_id)
-                        or {"op_id": op.op_id, "client_seq": op.client_seq, "status": Status.DUPLICATE.value}
-                    )
+                    answer = stored.get(op.client_seq)
+                    if answer is None or answer["op_id"] != op.op_id:
+                        answer = {
+                            "op_id": op.op_id,
+                            "client_seq": op.client_seq,
+                            "status": Status.DUPLICATE.value,
+                        }
+                    results.append(answer)
                     continue
                 if op.client_seq != last + 1:
                     expected = last + 1
@@ -128,7 +134,6 @@ class Engine:
         at = _iso(moment)
         key = (op.table, op.record_id)
         record = records.get(key)
-        base = {"op_id": op.op_id, "client_seq": op.client_seq}
         spec = self.registry.get(op.table)
         try:
             if spec is None:
@@ -145,7 +150,9 @@ class Engine:
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
             ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
             outcome = apply(op, record, spec, ctx, open_conflicts)
-            outcome.record.scope = spec.scope_of(outcome.record.values(spec))
+            if outcome.shown is None:
+                outcome.shown = outcome.record.values(spec)
+            outcome.record.scope = spec.scope_of(outcome.shown)
             if outcome.record.scope not in actor.scopes:
                 raise Rejection("this record would be outside what you may change")
         except Rejection as exc:
@@ -164,20 +171,22 @@ class Engine:
                 )
             )
             return {
-                **base,
+                "op_id": op.op_id,
+                "client_seq": op.client_seq,
                 "status": Status.REJECTED.value,
                 "record_version": record.version if record else None,
                 "conflict_ids": [],
                 "error": str(exc),
             }
         flags = list(outcome.flags)
-        if parse_stamp(op.hlc).millis > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
+        if millis_of(op.hlc) > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
             flags.append("clock_suspicious")  # applied all the same: a tablet's clock is not evidence
         if outcome.changed:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)
             records[key] = outcome.record
         return {
-            **base,
+            "op_id": op.op_id,
+            "client_seq": op.client_seq,
             "status": outcome.status.value,
             "record_version": outcome.record.version,
             "conflict_ids": outcome.involved,
@@ -203,7 +212,11 @@ class Engine:
             await self.store.log_change(Change(before_scope, seq, record.table, record.id, "evict"))
         seq = await self.store.next_seq(record.scope)
         await self.store.log_change(Change(record.scope, seq, record.table, record.id, "upsert"))
-        await self.store.save_record(record)
+        row = None if record.deleted else outcome.shown
+        view = RecordView(
+            record.table, record.id, record.version, record.deleted, False, row, record.contested_fields()
+        )
+        await self.store.save_record(record, view)
         await self.store.save_history(
             HistoryEntry(
                 table=record.table,
@@ -244,30 +257,57 @@ class Engine:
         latest: dict[tuple[str, str], Change] = {}
         for change in picked:
             latest[(change.table, change.record_id)] = change
-        records = await self.store.get_records([k for k, c in latest.items() if c.kind == "upsert"])
+        upserts = [k for k, c in latest.items() if c.kind == "upsert"]
+        # Stored views first: sending them needs no record rebuilt. Records without one, or whose table has
+        # gained or lost fields since it was stored, are read whole and computed afresh.
+        views = {k: c.view for k, c in latest.items() if c.view is not None and c.kind == "upsert"}
+        if len(views) < len(upserts):
+            views.update(await self.store.get_views([k for k in upserts if k not in views]))
+        unviewed = [k for k in upserts if not self._current(views.get(k))]
+        if unviewed:
+            for key, record in (await self.store.get_records(unviewed)).items():
+                views[key] = self._view(record)
         for (table, record_id), change in latest.items():
             if change.kind == "purge":
                 page.purged.append({"table": table, "id": record_id})
             elif change.kind == "evict":
                 page.evictions.append({"table": table, "id": record_id})
-            elif (record := records.get((table, record_id))) is not None:
-                if record.purged:
+            elif (view := views.get((table, record_id))) is not None:
+                if view.purged:
                     page.purged.append({"table": table, "id": record_id})
                     continue
-                spec = self.registry.get(table)
-                row = record.values(spec) if spec and not record.deleted else None
                 page.changes.append(
                     PullItem(
                         table=table,
                         id=record_id,
-                        version=record.version,
-                        deleted=record.deleted,
-                        row=row,
-                        conflicts=record.contested_fields(),
+                        version=view.version,
+                        deleted=view.deleted,
+                        row=view.row,
+                        conflicts=view.conflicts,
                     )
                 )
         page.cursor = cursors.encode(position, self.secret)
         return page
+
+    def _current(self, view: RecordView | None) -> bool:
+        if view is None:
+            return False
+        spec = self.registry.get(view.table)
+        return view.row is None or (spec is not None and view.row.keys() == spec.fields.keys())
+
+    def _view(self, record: RecordState) -> RecordView:
+        """A pull's view of a record computed from its entries (a record stored without its view)."""
+        spec = self.registry.get(record.table)
+        row = record.values(spec) if spec and not record.deleted and not record.purged else None
+        return RecordView(
+            record.table,
+            record.id,
+            record.version,
+            record.deleted,
+            record.purged,
+            row,
+            record.contested_fields(),
+        )
 
     async def purge(self, table: str, record_id: str) -> bool:
         """Retention: hard-delete a record's content, keep a marker that tells every tablet to drop it."""
@@ -287,7 +327,9 @@ class Engine:
             await self.store.delete_record_content(table, record_id)
             seq = await self.store.next_seq(record.scope)
             await self.store.log_change(Change(record.scope, seq, table, record_id, "purge"))
-            await self.store.save_record(purged)
+            await self.store.save_record(
+                purged, RecordView(table, record_id, purged.version, True, True, None, [])
+            )
             if self.on_change is not None:
                 await self.on_change(purged)
         return True

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp
 
 
@@ -22,8 +22,10 @@ class InjectedFailure(RuntimeError):
 class MemoryStore:
     def __init__(self) -> None:
         self.clients: dict[str, ClientState] = {}
-        self.results: dict[str, dict[str, Any]] = {}
+        self.results: dict[str, dict[str, Any]] = {}  # by op_id
+        self.result_ids: dict[tuple[str, int], str] = {}  # (client_id, client_seq) → op_id
         self.records: dict[tuple[str, str], RecordState] = {}
+        self.views: dict[tuple[str, str], RecordView] = {}
         self.counters: dict[str, int] = {}
         self.changes: dict[str, list[Change]] = {}
         self.conflicts: dict[str, Conflict] = {}
@@ -33,7 +35,18 @@ class MemoryStore:
         self._writes = 0
         self._depth = 0
 
-    _STATE = ("clients", "results", "records", "counters", "changes", "conflicts", "history", "rejected")
+    _STATE = (
+        "clients",
+        "results",
+        "result_ids",
+        "records",
+        "views",
+        "counters",
+        "changes",
+        "conflicts",
+        "history",
+        "rejected",
+    )
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
@@ -68,19 +81,30 @@ class MemoryStore:
         self._write()
         self.clients[state.client_id] = copy.deepcopy(state)
 
-    async def get_results(self, op_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        return {op_id: copy.deepcopy(self.results[op_id]) for op_id in op_ids if op_id in self.results}
+    async def get_results(self, client_id: str, seqs: Sequence[int]) -> dict[int, dict[str, Any]]:
+        found = {seq: self.result_ids.get((client_id, seq)) for seq in seqs}
+        return {
+            seq: copy.deepcopy(self.results[op_id]) for seq, op_id in found.items() if op_id in self.results
+        }
 
     async def save_result(self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]) -> None:
         self._write()
         self.results[op_id] = copy.deepcopy(result)
+        self.result_ids[(client_id, client_seq)] = op_id
 
     async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
         return {key: copy.deepcopy(self.records[key]) for key in keys if key in self.records}
 
-    async def save_record(self, record: RecordState) -> None:
+    async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
         self._write()
         self.records[(record.table, record.id)] = copy.deepcopy(record)
+        if view is None:
+            self.views.pop((record.table, record.id), None)
+        else:
+            self.views[(record.table, record.id)] = copy.deepcopy(view)
+
+    async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
+        return {key: copy.deepcopy(self.views[key]) for key in keys if key in self.views}
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         self._write()

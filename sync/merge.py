@@ -10,7 +10,6 @@ sign-off saw) read the record's ``trails``, which keep every write of those fiel
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +31,10 @@ from sync.spec import FieldSpec, FieldType, Policy, TableSpec
 from sync.store import Conflict
 
 _REGISTER = frozenset({Policy.REVIEW, Policy.LWW, Policy.STATE})
+_PATCHABLE = frozenset({Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.APPEND})
+_SETS = frozenset({Policy.SET})
+# How a derived conflict that an operation ends is closed, by the operation's kind (else resolved_by_edit).
+_RESOLUTIONS = {Kind.RESOLVE: "chosen", Kind.RESTORE: "restored", Kind.DELETE: "deleted"}
 
 
 class Rejection(Exception):
@@ -55,6 +58,7 @@ class Outcome:
     changes: dict[str, Any] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     involved: list[str] = field(default_factory=list)  # ids of open conflicts this operation is part of
+    shown: dict[str, Any] | None = None  # ``record.values(spec)`` after the operation
 
 
 def check_value(name: str, spec: FieldSpec, value: Any) -> None:
@@ -62,45 +66,39 @@ def check_value(name: str, spec: FieldSpec, value: Any) -> None:
         if not spec.nullable:
             raise Rejection(f"{name} may not be empty")
         return
-    ok = {
-        FieldType.TEXT: isinstance(value, str) and len(value) <= spec.max_length,
-        FieldType.INT: isinstance(value, int) and not isinstance(value, bool),
-        FieldType.NUMBER: isinstance(value, int | float) and not isinstance(value, bool),
-        FieldType.BOOL: isinstance(value, bool),
-        FieldType.DATE: isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-",
-        FieldType.JSON: True,
-        FieldType.FILE: isinstance(value, str)
-        and len(value) == 64
-        and all(c in "0123456789abcdef" for c in value),
-    }[spec.type]
+    kind = spec.type
+    if kind is FieldType.TEXT:
+        ok = isinstance(value, str) and len(value) <= spec.max_length
+    elif kind is FieldType.INT:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif kind is FieldType.NUMBER:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+    elif kind is FieldType.BOOL:
+        ok = isinstance(value, bool)
+    elif kind is FieldType.DATE:
+        ok = isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+    elif kind is FieldType.FILE:
+        ok = isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+    else:
+        ok = kind is FieldType.JSON
     if not ok:
-        too_long = spec.type is FieldType.TEXT and isinstance(value, str) and len(value) > spec.max_length
-        raise Rejection(f"{name} is too long" if too_long else f"{name} must be {spec.type.value}")
+        too_long = kind is FieldType.TEXT and isinstance(value, str) and len(value) > spec.max_length
+        raise Rejection(f"{name} is too long" if too_long else f"{name} must be {kind.value}")
 
 
 def states_of(spec: TableSpec) -> frozenset[str]:
     """Every state the workflow declares."""
-    if spec.workflow is None:
-        return frozenset()
-    wf = spec.workflow
-    found = {wf.initial, *wf.rank, *wf.transitions}
-    for targets in wf.transitions.values():
-        found.update(targets)
-    return frozenset(found)
+    return spec.states
 
 
 def trailed(spec: TableSpec) -> frozenset[str]:
     """Fields whose every write is kept: the workflow field and what a sign-off protects."""
-    names: set[str] = set()
-    if spec.workflow is not None:
-        names.add(spec.workflow.field)
-    if spec.sign_off is not None:
-        names.add(spec.sign_off.field)
-        names.update(spec.sign_off.protected)
-    return frozenset(n for n in names if n in spec.fields and spec.fields[n].policy in _REGISTER)
+    return spec.trailed
 
 
-def _validate_fields(op: Op, spec: TableSpec, fields: Mapping[str, Any], allowed: set[Policy] | None) -> None:
+def _validate_fields(
+    op: Op, spec: TableSpec, fields: Mapping[str, Any], allowed: frozenset[Policy] | None
+) -> None:
     for name, value in fields.items():
         field_spec = spec.fields.get(name)
         if field_spec is None:
@@ -137,17 +135,19 @@ class _Writer:
         self.targeted: dict[str, str] = {}
 
     def entry(self, value: Any, resolve: bool = False) -> Entry:
+        op, ctx = self.op, self.ctx
+        # value, version, client_id, client_seq, hlc, op_id, user, at, base, resolve
         return Entry(
-            value=value,
-            version=self.version,
-            client_id=self.ctx.client_id,
-            client_seq=self.op.client_seq,
-            hlc=self.op.hlc,
-            op_id=self.op.op_id,
-            user=self.ctx.user,
-            at=self.ctx.at,
-            base=self.op.base_version or 0,
-            resolve=resolve,
+            value,
+            self.version,
+            ctx.client_id,
+            op.client_seq,
+            op.hlc,
+            op.op_id,
+            ctx.user,
+            ctx.at,
+            op.base_version or 0,
+            resolve,
         )
 
     def seen_state(self, name: str) -> str:
@@ -158,14 +158,17 @@ class _Writer:
         view = maximal(e for e in trail if saw(reader, e))
         return str(furthest(view, self.spec.workflow.rank).value) if view else self.spec.workflow.initial
 
+    # Every change below puts a new list in place and never changes one: a record's copy shares its lists
+    # with the original (``RecordState.copy``).
     def write(self, name: str, value: Any, resolve: bool = False) -> None:
         policy = self.spec.fields[name].policy
+        record = self.record
         if policy is Policy.SET:
-            self.record.sets.setdefault(name, []).extend(self.entry(v) for v in value)
+            record.sets[name] = [*record.sets.get(name, ()), *(self.entry(v) for v in value)]
             self.changes[name] = {"added": value}
             return
         if policy is Policy.APPEND:
-            self.record.notes.setdefault(name, []).append(self.entry(value))
+            record.notes[name] = [*record.notes.get(name, ()), self.entry(value)]
             self.changes[name] = {"appended": value}
             return
         wf = self.spec.workflow
@@ -175,16 +178,21 @@ class _Writer:
                 self._invalid(name, value, before)
                 return
         mine = self.entry(value, resolve)
+        superseded: list[Entry] = []
         if name in self.trailed:
-            trail = self.record.trails.setdefault(name, list(self.record.registers.get(name, [])))
+            trail = record.trails.get(name)
+            if trail is None:
+                trail = record.registers.get(name, [])
             superseded = [e for e in maximal(trail) if saw(mine, e)]
-            trail.append(mine)
+            record.trails[name] = [*trail, mine]
         else:
-            register = self.record.registers.get(name, [])
-            superseded = [e for e in register if saw(mine, e)]
-            self.record.registers[name] = [e for e in register if not saw(mine, e)] + [mine]
+            kept: list[Entry] = []
+            for e in record.registers.get(name, ()):
+                (superseded if saw(mine, e) else kept).append(e)
+            kept.append(mine)
+            record.registers[name] = kept
         if superseded:
-            self.record.previous[name] = provisional(superseded)
+            record.previous[name] = provisional(superseded)
         self.changes[name] = {"new": value, "superseded": [e.value for e in superseded]}
 
     def remove(self, name: str, elements: list[Any]) -> None:
@@ -225,13 +233,18 @@ class _Writer:
 
 def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
     """Recompute what is derived from the entries; returns the writes a sign-off keeps out, per field."""
-    names = trailed(spec)
+    names = spec.trailed
+    locked_out: dict[str, list[Entry]] = {}
+    if not names:  # no workflow and no sign-off: nothing below applies
+        if record.deletion:
+            record.deleted = provisional(record.deletion).value is True
+        record.contested = _contested(record, spec)
+        return locked_out
     protected = spec.sign_off.protected if spec.sign_off else frozenset()
     for name in sorted(names - protected):
         if name in record.trails:
             record.registers[name] = maximal(record.trails[name])
     lockers = _lockers(record, spec)
-    locked_out: dict[str, list[Entry]] = {}
     for name in sorted(names & protected):
         trail = record.trails.get(name)
         if trail is None:
@@ -248,8 +261,15 @@ def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
         locked_out[name] = [e for e in maximal(trail) if not admitted(e)]
     if record.deletion:
         record.deleted = provisional(record.deletion).value is True
-    record.contested = sorted(name for name, reg in record.registers.items() if disputed(spec, name, reg))
+    record.contested = _contested(record, spec)
     return locked_out
+
+
+def _contested(record: RecordState, spec: TableSpec) -> list[str]:
+    # A register of one entry is never disputed: checked here, it saves a call per field and operation.
+    return sorted(
+        name for name, reg in record.registers.items() if len(reg) > 1 and disputed(spec, name, reg)
+    )
 
 
 def _lockers(record: RecordState, spec: TableSpec) -> list[Entry]:
@@ -287,16 +307,15 @@ def apply(
         fields = _create_fields(op, spec)
         if record is None:
             record = RecordState(table=spec.name, id=op.record_id, scope="", created_by=ctx.user)
+        else:
+            record = record.copy()  # the caller's copy stays untouched until the outcome is committed
     elif record is None:
         raise Rejection("no such record (it was never created, or not on this server)")
     else:
         fields = dict(op.fields)
-    record = copy.deepcopy(record)  # the caller's copy stays untouched until the outcome is committed
+        record = record.copy()
     writer = _Writer(op, record, spec, ctx)
-    reader = writer.entry(None)
-    unseen = any(not saw(reader, e) for _, e in record.entries()) or any(
-        not saw(reader, e) for e in record.deletion
-    )
+    unseen = _unseen(writer.entry(None), record)
     if op.kind is Kind.RESOLVE:
         if not _resolve(writer, op, open_conflicts):
             return Outcome(Status.APPLIED, record)
@@ -305,7 +324,7 @@ def apply(
     elif op.kind is Kind.RESTORE:
         writer.delete(False)
     elif op.kind in (Kind.SET_ADD, Kind.SET_REMOVE):
-        _validate_fields(op, spec, fields, {Policy.SET})
+        _validate_fields(op, spec, fields, _SETS)
         for name, elements in fields.items():
             if op.kind is Kind.SET_ADD:
                 writer.write(name, elements)
@@ -313,15 +332,14 @@ def apply(
                 writer.remove(name, elements)
     else:
         if op.kind is Kind.PATCH:
-            _validate_fields(op, spec, fields, {Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.APPEND})
+            _validate_fields(op, spec, fields, _PATCHABLE)
         for name, value in fields.items():
             writer.write(name, value)
     record.version = writer.version
     record.updated_at = ctx.at
     locked_out = settle(record, spec)
-    resolution = {Kind.RESOLVE: "chosen", Kind.RESTORE: "restored", Kind.DELETE: "deleted"}.get(
-        op.kind, "resolved_by_edit"
-    )
+    shown = record.values(spec)
+    resolution = _RESOLUTIONS.get(op.kind, "resolved_by_edit")
     derived = reconcile(
         record,
         spec,
@@ -332,12 +350,15 @@ def apply(
         at=ctx.at,
         resolution=resolution,
         targeted=writer.targeted,
+        values=shown,
     )
     flags = [f"locked:{n}" for n, items in locked_out.items() if any(e.op_id == op.op_id for e in items)]
     if writer.explicit or derived.involved:
         status = Status.CONFLICT
+        involved = sorted({*(c.id for c in writer.explicit), *derived.involved})
     else:
         status = Status.MERGED if unseen else Status.APPLIED
+        involved = []
     return Outcome(
         status,
         record,
@@ -346,8 +367,19 @@ def apply(
         closed=[*writer.closed, *derived.closed],
         changes=writer.changes,
         flags=flags,
-        involved=sorted({*(c.id for c in writer.explicit), *derived.involved}),
+        involved=involved,
+        shown=shown,
     )
+
+
+def _unseen(reader: Entry, record: RecordState) -> bool:
+    """Whether the record holds a write the operation's writer had not seen (its change is a merge)."""
+    for group in (record.registers, record.sets, record.notes):
+        for items in group.values():
+            for entry in items:
+                if not saw(reader, entry):
+                    return True
+    return any(not saw(reader, e) for e in record.deletion)
 
 
 def _create_fields(op: Op, spec: TableSpec) -> dict[str, Any]:

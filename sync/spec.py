@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 
@@ -70,6 +71,30 @@ class TableSpec:
     workflow: Workflow | None = None
     sign_off: SignOff | None = None
     required_on_create: frozenset[str] = field(default_factory=frozenset)
+
+    # Derived once per spec: every operation asks.
+    @cached_property
+    def states(self) -> frozenset[str]:
+        """Every state the workflow declares."""
+        if self.workflow is None:
+            return frozenset()
+        wf = self.workflow
+        found = {wf.initial, *wf.rank, *wf.transitions}
+        for targets in wf.transitions.values():
+            found.update(targets)
+        return frozenset(found)
+
+    @cached_property
+    def trailed(self) -> frozenset[str]:
+        """Fields whose every write is kept: the workflow field and what a sign-off protects."""
+        names: set[str] = set()
+        if self.workflow is not None:
+            names.add(self.workflow.field)
+        if self.sign_off is not None:
+            names.add(self.sign_off.field)
+            names.update(self.sign_off.protected)
+        registers = (Policy.REVIEW, Policy.LWW, Policy.STATE)
+        return frozenset(n for n in names if n in self.fields and self.fields[n].policy in registers)
 
 
 class Registry:

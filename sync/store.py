@@ -14,7 +14,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.records import RecordState
+from sync.records import RecordState, RecordView
 
 
 @dataclass
@@ -26,13 +26,18 @@ class ClientState:
 
 @dataclass(frozen=True)
 class Change:
-    """One entry of a scope's change log; ``kind`` is ``upsert``, ``evict`` or ``purge``."""
+    """One entry of a scope's change log; ``kind`` is ``upsert``, ``evict`` or ``purge``.
+
+    ``view`` is what a pull sends for an upserted record, when the store read it together with the change
+    (it saves the pull a second read); the engine asks ``get_views`` for the others.
+    """
 
     scope: str
     seq: int
     table: str
     record_id: str
     kind: str
+    view: RecordView | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -89,7 +94,9 @@ class Store(Protocol):
 
     async def save_client(self, state: ClientState) -> None: ...
 
-    async def get_results(self, op_ids: Sequence[str]) -> dict[str, dict[str, Any]]: ...
+    async def get_results(self, client_id: str, seqs: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The stored results of a client's operations, by ``client_seq`` (those still kept)."""
+        ...
 
     async def save_result(
         self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]
@@ -97,7 +104,14 @@ class Store(Protocol):
 
     async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]: ...
 
-    async def save_record(self, record: RecordState) -> None: ...
+    async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
+        """Keep the record and, when given, what a pull sends for it (a view saved with an earlier version
+        is dropped)."""
+        ...
+
+    async def get_views(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordView]:
+        """The views saved with these records' current versions, for those that have one."""
+        ...
 
     async def delete_record_content(self, table: str, record_id: str) -> None: ...
 

@@ -36,9 +36,9 @@ from server.models.sync import (
     SyncConflict,
     SyncCounter,
     SyncHistory,
+    SyncPushResult,
     SyncRecord,
     SyncRejected,
-    SyncResult,
 )
 
 __all__ = [
@@ -76,9 +76,9 @@ __all__ = [
     "SyncConflict",
     "SyncCounter",
     "SyncHistory",
+    "SyncPushResult",
     "SyncRecord",
     "SyncRejected",
-    "SyncResult",
     "TemplateStatus",
     "User",
     "WebSession",

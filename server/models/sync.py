@@ -17,14 +17,20 @@ class SyncClient(Model):
         table = "sync_client"
 
 
-class SyncResult(Model):
-    op_id = fields.CharField(max_length=36, primary_key=True)
+class SyncPushResult(Model):
+    """The results of one push, as answered: a resent batch gets them back unchanged.
+
+    One row per push, not per operation: they are only ever read back together."""
+
+    id = fields.BigIntField(primary_key=True)
     client_id = fields.CharField(max_length=36)
-    client_seq = fields.BigIntField()
-    result = fields.TextField()
+    first_seq = fields.BigIntField()
+    last_seq = fields.BigIntField()
+    results = fields.TextField()  # JSON list, in client_seq order
 
     class Meta:
-        table = "sync_result"
+        table = "sync_push_result"
+        indexes = [Index(fields=["client_id", "last_seq"], name="idx_sync_push_result_client")]
 
 
 class SyncRecord(Model):
@@ -36,10 +42,17 @@ class SyncRecord(Model):
     deleted = fields.BooleanField(default=False)
     purged = fields.BooleanField(default=False)
     state = fields.TextField()  # the RecordState as JSON
+    # What a pull sends for the record ({"row": …, "conflicts": […]}), written with the state so that a
+    # pull streams it without rebuilding the record. NULL for rows written before it existed.
+    view = fields.TextField(null=True)
+    # The number of the record's latest change in its scope: pulls read records in this order (the change
+    # log keeps only what has no row of its own, such as evictions). NULL for rows not changed since.
+    seq = fields.BigIntField(null=True)
 
     class Meta:
         table = "sync_record"
         indexes = [Index(fields=["table_name", "scope"], name="idx_sync_record_table")]
+        unique_together = (("scope", "seq"),)
 
 
 class SyncCounter(Model):

@@ -21,6 +21,7 @@ from sync import (
     Policy,
     PushRequest,
     PushResponse,
+    RecordState,
     format_stamp,
 )
 from sync import missing as missing_blobs
@@ -77,10 +78,14 @@ class SyncService:
             for row in await SyncRecord.filter(table_name=name, deleted=False).values_list(
                 "state", flat=True
             ):
-                state = json.loads(str(row))
+                record = RecordState.from_json(json.loads(str(row)))
                 for field_name in file_fields:
-                    group = "sets" if spec and spec.fields[field_name].policy is Policy.SET else "registers"
-                    references += [str(e["value"]) for e in state[group].get(field_name, []) if e["value"]]
+                    group = (
+                        record.sets
+                        if spec and spec.fields[field_name].policy is Policy.SET
+                        else record.registers
+                    )
+                    references += [str(e.value) for e in group.get(field_name, []) if e.value]
         return missing_blobs(references, self.blobs)
 
     async def last_seq(self, client_id: str) -> int:

@@ -32,6 +32,12 @@ def require_sync_header(request: Request[Any, Any, Any]) -> None:
         raise PermissionDeniedException("missing X-Madoguchi-Sync header")
 
 
+def _not_json(constant: str) -> Any:
+    # Python's reader accepts NaN and Infinity, which JSON does not have: a value no tablet can send, and
+    # one the stored records could not keep faithfully.
+    raise ValueError(f"{constant} is not a JSON value")
+
+
 async def json_object(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """The body as a JSON object; anything else is a 422 that says what was wrong."""
     require_sync_header(request)
@@ -40,8 +46,8 @@ async def json_object(request: Request[Any, Any, Any]) -> dict[str, Any]:
         raise PayloadError([{"path": "", "message": "the body must be application/json"}])
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(raw, parse_constant=_not_json)
+    except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError([{"path": "", "message": f"not valid JSON: {exc}"}]) from None
     if not isinstance(data, dict):
         raise PayloadError([{"path": "", "message": "the body must be a JSON object"}])

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
+import json
+import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
+import pytest
+import pytest_asyncio
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 
 from server.db import tortoise_config
+from sync import Kind
 
 
 async def test_models_and_migrations_agree(tmp_path: Path) -> None:
@@ -38,3 +45,110 @@ async def test_migrations_create_every_table(database_url: str) -> None:
         "login_failure",
         "tortoise_migrations",
     } <= names
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no tables yet, to migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'steps.sqlite3'}"
+        return
+    server_url: str = request.getfixturevalue("postgres_server_url")
+    name = f"madoguchi_steps_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def test_what_a_server_stored_before_0007_is_still_answered_and_pulled(empty_database_url: str) -> None:
+    """0007 changes how sync data is stored. Rows written before it (results one per operation, changes in
+    the log, records without a view and with entries as objects) must still answer a resent batch, reach
+    a tablet that pulls from the start, and take new changes."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    from server.db import connected, migrate
+    from server.sync_api.store import TortoiseStore
+    from sync import Entry, MemoryStore
+    from tests.sync.harness import Tablet, new_engine
+
+    # What the previous release held, made with the reference store and written in its layout.
+    before = MemoryStore()
+    tablet = Tablet("before")
+    rid = str(uuid.uuid4())
+    tablet.op("inspections", rid, Kind.CREATE, {"place": "1階", "photos": ["p"], "notes": "メモ"})
+    tablet.op("inspections", rid, Kind.PATCH, {"place": "2階"}, base=1)
+    tablet.op("inspections", str(uuid.uuid4()), Kind.CREATE, {"place": "別"})
+    batch = list(tablet.outbox)
+    answers = await tablet.push(new_engine(before), batch)
+    reference = Tablet("reference")
+    await reference.pull(new_engine(before))
+
+    def as_objects(entries: list[Entry]) -> list[dict[str, object]]:
+        return [e._asdict() for e in entries]
+
+    await run_migrations(config=tortoise_config(empty_database_url), target="models.0004_section_goals")
+    await Tortoise.close_connections()
+    async with connected(empty_database_url):
+        conn = Tortoise.get_connection("default")
+        postgres = conn.capabilities.dialect == "postgres"
+
+        async def insert(table: str, row: dict[str, object]) -> None:
+            marks = [f"${n}" if postgres else "?" for n in range(1, len(row) + 1)]
+            sql = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(marks)})"  # noqa: S608
+            await conn.execute_query(sql, list(row.values()))
+
+        for (table, record_id), record in before.records.items():
+            state = record.to_json()
+            for group in ("registers", "sets", "notes", "trails"):
+                state[group] = {name: as_objects(items) for name, items in state[group].items()}
+            state["previous"] = {name: e._asdict() for name, e in record.previous.items()}
+            state["deletion"] = as_objects(record.deletion)
+            key = f"{table}:{record_id}"
+            values = (table, record_id, record.scope, record.version, record.deleted, record.purged)
+            names = ("table_name", "record_id", "scope", "version", "deleted", "purged")
+            await insert(
+                "sync_record",
+                {"key": key, **dict(zip(names, values, strict=True)), "state": json.dumps(state)},
+            )
+        for scope, changes in before.changes.items():
+            for c in changes:
+                await insert(
+                    "sync_change",
+                    {
+                        "scope": scope,
+                        "seq": c.seq,
+                        "table_name": c.table,
+                        "record_id": c.record_id,
+                        "kind": c.kind,
+                    },
+                )
+            await insert("sync_counter", {"scope": scope, "seq": before.counters[scope]})
+        for op in batch:
+            result = json.dumps(before.results[op.op_id])
+            await insert(
+                "sync_result",
+                {
+                    "op_id": op.op_id,
+                    "client_id": tablet.client_id,
+                    "client_seq": op.client_seq,
+                    "result": result,
+                },
+            )
+        await insert("sync_client", {"client_id": tablet.client_id, "last_seq": 3, "login": "demo-staff"})
+
+    await migrate(empty_database_url)
+    async with connected(empty_database_url):
+        engine = new_engine(TortoiseStore())
+        assert await tablet.push(engine, batch) == answers
+        after = Tablet("after")
+        await after.pull(engine)
+        assert after.rows == reference.rows and after.seen == reference.seen
+        tablet.op("inspections", rid, Kind.PATCH, {"place": "3階"}, base=2)
+        assert (await tablet.push(engine))[0]["status"] == "applied"
+        await after.pull(engine)
+        assert after.rows[("inspections", rid)]["place"] == "3階"

@@ -126,6 +126,20 @@ async def test_malformed_pushes_name_every_bad_field_and_never_500(login_as: Log
     assert {"ops[0].op_id", "ops[0].client_seq", "ops[0].kind", "ops[0].fields", "ops[0].hlc"} <= paths
 
 
+async def test_numbers_json_does_not_have_are_refused_not_stored(login_as: LoginAs) -> None:
+    tablet = Tablet(await login_as("demo-staff"))
+    await tablet.register()
+    goal = str(uuid.uuid4())
+    for constant in ("NaN", "Infinity", "-Infinity"):
+        body = json.dumps(
+            {"client_id": tablet.client_id, "ops": [tablet.op(goal, "create", await goal_fields())]}
+        )
+        body = body.replace('"fiscal_year": 2024', f'"fiscal_year": {constant}')
+        response = await tablet.client.post("/api/sync/v1/push", headers=HEADERS, content=body)
+        assert response.status_code == 422 and "not valid JSON" in response.text, response.text
+    assert (await tablet.register()).json()["last_seq"] == 0
+
+
 async def test_a_body_over_the_limit_is_refused_with_413(login_as: LoginAs) -> None:
     tablet = Tablet(await login_as("demo-staff"))
     response = await tablet.client.post(

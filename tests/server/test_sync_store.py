@@ -3,16 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 import pytest_asyncio
+from tortoise import Tortoise
 
 from server.db import connected
 from server.sync_api.store import TortoiseStore
-from sync import Actor, Kind
+from sync import (
+    Actor,
+    Engine,
+    Entry,
+    FieldSpec,
+    FieldType,
+    Kind,
+    MemoryStore,
+    Policy,
+    Registry,
+    Store,
+    TableSpec,
+)
 from tests.databases import PostgresDatabases
-from tests.sync.harness import Tablet, new_engine
+from tests.sync.harness import FixedClock, Tablet, new_engine
 from tests.sync.store_contract import StoreContract
 
 
@@ -65,3 +80,103 @@ async def test_a_pull_never_skips_a_change_that_commits_late(postgres_databases:
         await asyncio.gather(slow_task, fast_task)
         await reader.pull(engine)
         assert sorted(row["place"] for row in reader.rows.values()) == ["earlier", "fast", "slow"]
+
+
+async def test_records_stored_before_views_and_entry_arrays_pull_and_merge_as_before(
+    database_url: str,
+) -> None:
+    """Rows written by the previous release: no stored view, entries as JSON objects. A pull computes
+    their rows from the entries, and the next change stores them in the current form."""
+    async with connected(database_url):
+        engine = new_engine(TortoiseStore())
+        a, b = Tablet("a"), Tablet("b")
+        goal = "bbbbbbbb-0000-4000-8000-000000000001"
+        a.op("inspections", goal, Kind.CREATE, {"place": "1階", "photos": ["p"], "notes": "メモ"})
+        await a.push(engine)
+        await a.pull(engine)
+        await b.pull(engine)
+        a.op("inspections", goal, Kind.PATCH, {"place": "A"})
+        b.op("inspections", goal, Kind.PATCH, {"place": "B", "score": 2})
+        await a.push(engine)
+        await b.push(engine)
+        current = Tablet("current")
+        await current.pull(engine)
+
+        conn = Tortoise.get_connection("default")
+        postgres = conn.capabilities.dialect == "postgres"
+        rows = await conn.execute_query_dict("SELECT key, state FROM sync_record")
+        names = Entry._fields
+        for row in rows:
+            state = json.loads(row["state"])
+            # The store writes records as ``to_json`` describes them (entries as arrays).
+            record = (await TortoiseStore().get_records([("inspections", goal)]))[("inspections", goal)]
+            assert state == json.loads(json.dumps(record.to_json()))
+            for group in ("registers", "sets", "notes", "trails"):
+                state[group] = {
+                    f: [dict(zip(names, e, strict=True)) for e in es] for f, es in state[group].items()
+                }
+            state["previous"] = {f: dict(zip(names, e, strict=True)) for f, e in state["previous"].items()}
+            state["deletion"] = [dict(zip(names, e, strict=True)) for e in state["deletion"]]
+            update = "UPDATE sync_record SET view = NULL, state = {} WHERE key = {}"
+            marks = ("$1", "$2") if postgres else ("?", "?")
+            await conn.execute_query(
+                update.format(*marks), [json.dumps(state, ensure_ascii=False), row["key"]]
+            )
+
+        legacy = Tablet("legacy")
+        await legacy.pull(engine)
+        assert legacy.rows == current.rows and legacy.seen == current.seen
+        assert legacy.rows[("inspections", goal)]["place"] in ("A", "B")
+        a.op("inspections", goal, Kind.PATCH, {"place": "決定"}, base=3)
+        assert (await a.push(engine))[0]["status"] == "applied"
+        await legacy.pull(engine)
+        assert legacy.rows[("inspections", goal)]["place"] == "決定"
+        view = await conn.execute_query_dict("SELECT view FROM sync_record")
+        assert json.loads(view[0]["view"])["row"]["place"] == "決定"
+
+
+MOVABLE = TableSpec(
+    name="files",
+    fields={"title": FieldSpec(FieldType.TEXT), "secret": FieldSpec(FieldType.BOOL, Policy.LWW)},
+    scope_of=lambda values: "okuyami" if values.get("secret") else "ward",
+)
+
+
+async def test_records_moving_between_scopes_pull_as_from_the_reference_store(database_url: str) -> None:
+    """The Tortoise store keeps a record's latest change on its row and only the rest in the log; what
+    every reader pulls must be what the memory store (a plain log) gives them."""
+    both = Actor(user="m", scopes=frozenset({"ward", "okuyami"}))
+    rid, other = "cccccccc-0000-4000-8000-000000000001", "cccccccc-0000-4000-8000-000000000002"
+
+    async def scenario(store: Store) -> list[Any]:
+        engine = Engine(store, Registry([MOVABLE]), secret=b"s", now=FixedClock())
+        writer = Tablet("writer", actor=both)
+        ward = Tablet("ward", actor=Actor(user="w", scopes=frozenset({"ward"})))
+        desk = Tablet("desk", actor=Actor(user="o", scopes=frozenset({"okuyami"})))
+        seen: list[Any] = []
+
+        async def everyone_pulls() -> None:
+            for reader in (ward, desk, writer):
+                await reader.pull(engine, limit=1)
+                seen.append((reader.name, sorted(reader.rows.items()), sorted(reader.seen.items())))
+
+        writer.op("files", rid, Kind.CREATE, {"title": "一", "secret": False})
+        writer.op("files", other, Kind.CREATE, {"title": "他"})
+        await writer.push(engine)
+        await everyone_pulls()
+        writer.op("files", rid, Kind.PATCH, {"secret": True}, base=1)
+        writer.op("files", rid, Kind.PATCH, {"title": "二"}, base=2)
+        await writer.push(engine)
+        await everyone_pulls()
+        writer.op("files", rid, Kind.PATCH, {"secret": False}, base=3)
+        writer.op("files", rid, Kind.PATCH, {"secret": True}, base=4)
+        writer.op("files", rid, Kind.PATCH, {"secret": False}, base=5)
+        await writer.push(engine)
+        await everyone_pulls()
+        late = Tablet("late", actor=both)
+        await late.pull(engine, limit=1)
+        seen.append(sorted(late.rows.items()))
+        return seen
+
+    async with connected(database_url):
+        assert await scenario(TortoiseStore()) == await scenario(MemoryStore())

@@ -65,8 +65,9 @@ class StoreContract:
         first = await a.push(engine)
         second = await b.push(engine)
         assert second[0]["status"] == "rejected" and second[1]["status"] == "conflict"
-        stored = await store.get_results([first[0]["op_id"], second[1]["op_id"]])
-        assert stored[first[0]["op_id"]] == first[0] and stored[second[1]["op_id"]] == second[1]
+        assert (await store.get_results(a.client_id, [1, 2]))[2] == first[0]
+        stored = await store.get_results(b.client_id, [1, 2, 3])
+        assert stored == {1: second[0], 2: second[1]}
         record = (await store.get_records([("inspections", RID)]))[("inspections", RID)]
         assert sorted(e.value for e in record.registers["place"]) == ["A", "B"]
         assert record.sets["photos"][0].value == "x" and record.notes["notes"][0].value == "メモ"

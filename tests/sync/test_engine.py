@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import pytest
 
-from sync import Actor, GapError, InjectedFailure, Kind, MemoryStore, Status
-from tests.sync.harness import Tablet, new_engine
+from sync import (
+    Actor,
+    Engine,
+    FieldSpec,
+    FieldType,
+    GapError,
+    InjectedFailure,
+    Kind,
+    MemoryStore,
+    Registry,
+    Status,
+)
+from tests.sync.harness import CASES, INSPECTIONS, SECRET, STAFF, Tablet, new_engine
 
 RID = "11111111-1111-4111-8111-111111111111"
 
@@ -45,6 +57,18 @@ async def test_resent_batch_returns_the_stored_results_and_applies_nothing_twice
     assert first == again
     assert len(store.records[("inspections", RID)].notes["notes"]) == 1
     assert store.clients[a.client_id].last_seq == 2
+
+
+async def test_a_different_operation_under_a_used_number_is_answered_duplicate(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    a.op("inspections", RID, Kind.CREATE, {"place": "2階"})
+    await a.push(engine)
+    a.seq = 0
+    impostor = a.op("inspections", RID, Kind.PATCH, {"place": "3階"}, base=1)
+    [answer] = await a.push(engine, [impostor])
+    assert answer == {"op_id": impostor.op_id, "client_seq": 1, "status": "duplicate"}
+    assert store.records[("inspections", RID)].version == 1
 
 
 async def test_a_gap_is_refused_with_the_expected_sequence(store: MemoryStore) -> None:
@@ -344,3 +368,42 @@ async def test_a_clock_far_ahead_is_applied_but_flagged(store: MemoryStore) -> N
     a.op("inspections", RID, Kind.CREATE, {"place": "x"})
     assert (await a.push(engine))[0]["status"] == Status.APPLIED.value
     assert "clock_suspicious" in store.history[-1].flags
+
+
+async def test_a_pull_sends_the_same_rows_whether_it_reads_stored_views_or_the_entries(
+    store: MemoryStore,
+) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await created(store, a, b, score=1, photos=["p"], notes="一つ目")
+    a.op("inspections", RID, Kind.PATCH, {"place": "A", "notes": "二つ目"})
+    b.op("inspections", RID, Kind.PATCH, {"place": "B"})
+    other = str(uuid.uuid4())
+    b.op("inspections", other, Kind.CREATE, {"place": "3階"})
+    b.op("inspections", other, Kind.DELETE, base=1)
+    await a.push(engine)
+    await b.push(engine)
+    from_views = Tablet("views")
+    await from_views.pull(engine)
+    pages = [await engine.pull(STAFF, "")]
+    store.views.clear()  # as records stored before views were kept
+    from_entries = Tablet("entries")
+    await from_entries.pull(engine)
+    pages.append(await engine.pull(STAFF, ""))
+    assert from_views.rows == from_entries.rows and from_views.seen == from_entries.seen
+    assert from_views.rows[("inspections", RID)]["place"] in ("A", "B")
+    for page in pages:
+        assert {(c.id, tuple(c.conflicts), c.deleted, c.row is None) for c in page.changes} == {
+            (RID, ("place",), False, False),
+            (other, (), True, True),
+        }
+
+
+async def test_a_field_added_to_a_table_reaches_tablets_for_records_stored_before(store: MemoryStore) -> None:
+    a = Tablet("a")
+    await created(store, a)
+    grown = replace(INSPECTIONS, fields={**INSPECTIONS.fields, "floor": FieldSpec(FieldType.INT)})
+    engine = Engine(store, Registry([grown, CASES]), secret=SECRET)
+    fresh = Tablet("fresh")
+    await fresh.pull(engine)
+    assert "floor" in fresh.rows[("inspections", RID)] and fresh.rows[("inspections", RID)]["floor"] is None

@@ -60,6 +60,7 @@ async def rates_page(request: Request[Any, Any, Any], year: FromQuery[int | None
         else await Section.filter(active=True).order_by("sort_order")
     )
     found = await service.rates(keys, own)
+    inspected = await service.inspection_rates(chosen, own)
     year_targets = await service.targets(chosen)
     scope = own  # None: the whole ward
     trend = [(p, service.total(found, section_id=scope, period=p)) for p in keys]
@@ -75,6 +76,7 @@ async def rates_page(request: Request[Any, Any, Any], year: FromQuery[int | None
             "sections": sections,
             "cell": lambda section_id, key: service.total(found, section_id=section_id, period=key),
             "year_rate": lambda section_id: service.total(found, section_id=section_id),
+            "inspection_rate": lambda section_id: inspected.get(section_id, service.Rate()),
             "ward": lambda key: service.total(found, period=key),
             "ward_year": service.total(found),
             "target_of": lambda section_id: service.target_of(year_targets, section_id),

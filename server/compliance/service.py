@@ -11,13 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from server.calendar_ja import fiscal_year
+from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.compliance import periods
 from server.compliance.rules import answer_id, applies, mode_of, months_per_period
+from server.dashboard import sql as dashboard_sql
+from server.inspections.templates import items_of
 from server.models import (
     AppliesTo,
     CheckMode,
     ComplianceTarget,
+    InspectionTemplate,
     Result,
     Role,
     Section,
@@ -427,3 +430,38 @@ async def current_period(day: Any) -> str:
 
 async def sections_by_id() -> dict[int, Section]:
     return {s.id: s for s in await Section.all()}
+
+
+async def inspection_rates(year: int, section_id: int | None = None) -> dict[int, Rate]:
+    """Per section, what walk-through inspections found for the items linked to a service standard:
+    適 counts as kept, 不適 as not kept, 該当なし in neither — the same arithmetic as the self-checks,
+    so the two rates can stand side by side."""
+    linked: set[tuple[int, str]] = set()
+    for template in await InspectionTemplate.all():
+        linked.update((template.id, key) for key, item in items_of(template).items() if item.standard)
+    if not linked:
+        return {}
+    start, end = fiscal_year_bounds(year)
+    where = "i.status = ? AND i.deleted = ? AND a.deleted = ? AND i.submitted_on >= ? AND i.submitted_on <= ?"
+    params: list[Any] = ["submitted", False, False, start, end]
+    if section_id is not None:
+        where += " AND i.section_id = ?"
+        params.append(section_id)
+    rows = await dashboard_sql.rows(
+        "SELECT i.section_id AS section_id, i.template_id AS template_id, a.item_key AS item_key, "  # noqa: S608
+        "SUM(CASE WHEN a.result = 'pass' THEN 1 ELSE 0 END) AS kept, "
+        "SUM(CASE WHEN a.result = 'fail' THEN 1 ELSE 0 END) AS missed, "
+        "SUM(CASE WHEN a.result = 'na' THEN 1 ELSE 0 END) AS na "
+        f"FROM inspection_answer a JOIN inspection i ON i.id = a.inspection_id WHERE {where} "
+        "GROUP BY i.section_id, i.template_id, a.item_key",
+        params,
+    )
+    out: dict[int, Rate] = {}
+    for row in rows:
+        if row["section_id"] is None or (row["template_id"], row["item_key"]) not in linked:
+            continue
+        kept, missed = int(row["kept"] or 0), int(row["missed"] or 0)
+        rate = Rate(kept, kept + missed, int(row["na"] or 0))
+        section = int(row["section_id"])
+        out[section] = out.get(section, Rate()) + rate
+    return out

@@ -10,8 +10,17 @@ from litestar import Litestar
 
 from server.compliance import periods
 from server.compliance.rules import answer_id
-from server.compliance.service import current_period, pareto, pooled, rates, total
-from server.models import ComplianceTarget, SelfCheckAnswer, SelfCheckSchedule, User
+from server.compliance.service import current_period, inspection_rates, pareto, pooled, rates, total
+from server.inspections.templates import items_of
+from server.models import (
+    ComplianceTarget,
+    Inspection,
+    InspectionAnswer,
+    InspectionTemplate,
+    SelfCheckAnswer,
+    SelfCheckSchedule,
+    User,
+)
 from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form
 
@@ -135,3 +144,36 @@ async def test_a_chief_sees_only_their_section(login_as: LoginAs) -> None:
     page = await chief.get("/compliance", params={"year": 2024})
     assert page.status_code == 200
     assert page.text.count("data-section=") == 1 and "data-ward" not in page.text
+
+
+async def test_inspections_of_items_linked_to_a_standard_sit_beside_the_self_check_rate(
+    login_as: LoginAs,
+) -> None:
+    staff = await User.get(login="demo-staff")
+    section = staff.section_id or 0
+    template = await InspectionTemplate.get(family="shokuba-tenken", status="published")
+    linked = [key for key, item in items_of(template).items() if item.standard]
+    unlinked = next(key for key, item in items_of(template).items() if not item.standard)
+    assert linked, "the seeded 職場点検 links items to standards"
+    inspection = await Inspection.create(
+        id=uuid.uuid4(), template_id=template.id, family=template.family, section_id=section,
+        status="submitted", submitted_on=today(),
+    )  # fmt: skip
+    # Linked items: 3 pass, 1 fail, 1 N/A → 75% of 4; the unlinked fail does not count.
+    results = [(linked[0], "pass"), (linked[1], "pass"), (linked[0], "pass"), (linked[1], "fail"),
+               (linked[0], "na"), (unlinked, "fail")]  # fmt: skip
+    for key, result in results:
+        await InspectionAnswer.create(
+            id=uuid.uuid4(), inspection_id=inspection.id, item_key=key, result=result
+        )
+    draft = await Inspection.create(
+        id=uuid.uuid4(), template_id=template.id, family=template.family, section_id=section, status="draft"
+    )
+    await InspectionAnswer.create(id=uuid.uuid4(), inspection_id=draft.id, item_key=linked[0], result="fail")
+    year = today().year if today().month >= 4 else today().year - 1
+    found = await inspection_rates(year)
+    assert (found[section].compliant, found[section].applicable, found[section].not_applicable) == (3, 4, 1)
+    manager = await login_as("demo-manager")
+    page = await manager.get("/compliance", params={"year": year})
+    row = page.text.split('data-section="kumin"')[1].split("</tr>")[0]
+    assert "75.0%" in row.split("data-inspected")[1] and "（4件中3件）" in row.split("data-inspected")[1]

@@ -96,6 +96,12 @@ async def test_whole_inspection_offline_then_the_chief_closes_its_action(
         await page.locator("[data-part-tab='0']").click()
         await fail.locator("[data-note]").fill("カウンターに私物の書類が置かれていた")
         await fail.locator("[data-note]").blur()
+        # A file too large even after scaling is refused at the item; nothing else is lost.
+        await fail.locator("[data-photo-input]").set_input_files(
+            files=[{"name": "scan.tiff", "mimeType": "image/tiff", "buffer": bytes(21 * 1024 * 1024)}]
+        )
+        await expect(fail.locator("[data-error]")).to_contain_text("大きすぎます")
+        await expect(fail.locator("[data-note]")).to_have_value("カウンターに私物の書類が置かれていた")
         await fail.locator("[data-photo-input]").set_input_files(
             files=[{"name": "counter.png", "mimeType": "image/png", "buffer": PHOTO}]
         )

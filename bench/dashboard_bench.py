@@ -2,9 +2,10 @@
 
     python -m bench.dashboard_bench [--scales 1,10] [--requests 30]
 
-A ward with 20 sections and one fiscal year: at 1×, 100,000 inspection answers in 5,000 inspections,
-2,000 corrective actions and 3,000 citizen comments (10× is ten times each). The data goes straight into
-the tables the dashboard reads, then a real ``madoguchi serve`` process answers a signed-in manager.
+A ward with 20 sections and one fiscal year: at 1×, 100,000 self-check answers, 5,000 inspections (with
+100,000 inspection answers), 2,000 corrective actions and 3,000 citizen comments (10× is ten times each).
+The data goes straight into the tables the dashboard reads, then a real ``madoguchi serve`` process
+answers a signed-in manager.
 For the dashboard page, each panel and a static file, the median and 90th percentile of ``--requests``
 sequential requests are printed, with each median as a ratio to the static file's, and the growth of
 every panel from 1× to 10×. Targets: heaviest panel ≤ 3× the static file at 1×, ≤ 2× growth to 10×.
@@ -23,15 +24,29 @@ from typing import Any
 
 import httpx
 
+from server.dashboard.routes import PANELS as DASHBOARD_PANELS
 from server.db import connected
-from server.models import CorrectiveAction, Feedback, FeedbackSection, Inspection, InspectionAnswer, Section
+from server.models import (
+    CorrectiveAction,
+    Feedback,
+    FeedbackSection,
+    Inspection,
+    InspectionAnswer,
+    Section,
+    SelfCheckAnswer,
+)
 from tests.live_server import DEMO_PASSWORD, LiveServer, prepared_server
 
 BASE = {"answers": 100_000, "inspections": 5_000, "actions": 2_000, "feedback": 3_000}
 SECTIONS = 20
 YEAR = 2026
-PANELS = ("inspections", "actions", "feedback", "sync")
+PANELS = DASHBOARD_PANELS
 CHUNK = 5_000
+
+
+def month_key(index: int) -> str:
+    """The self-check period key of the fiscal year's ``index``-th month (0 = April)."""
+    return f"{YEAR + (index > 8)}-{(index + 3) % 12 + 1:02d}"
 
 
 def day_in_year(rng: random.Random) -> dt.date:
@@ -82,6 +97,16 @@ async def fill(url: str, scale: int) -> None:
             )  # fmt: skip
         for start in range(0, len(actions), CHUNK):
             await CorrectiveAction.bulk_create(actions[start : start + CHUNK])
+        self_checks = [
+            SelfCheckAnswer(
+                id=uuid.uuid4(), section_id=rng.choice(sections), period=month_key(m),
+                respondent=f"user:{rng.randrange(400)}", standard_code=f"SB-{rng.randrange(1, 31):02d}",
+                result=rng.choice(("compliant", "compliant", "compliant", "noncompliant", "na")),
+            )
+            for m in (rng.randrange(12) for _ in range(BASE["answers"] * scale))
+        ]  # fmt: skip
+        for start in range(0, len(self_checks), CHUNK):
+            await SelfCheckAnswer.bulk_create(self_checks[start : start + CHUNK])
         feedback, links = [], []
         for _ in range(BASE["feedback"] * scale):
             received = day_in_year(rng)

@@ -172,4 +172,9 @@ class SelfCheckAnswer(Model):
         indexes = [
             Index(fields=["section_id", "period"], name="idx_self_check_answer_section"),
             Index(fields=["period", "standard_code"], name="idx_self_check_answer_standard"),
+            # Cover the dashboard's grouped counts, so a year's rates are read from the index alone.
+            Index(fields=["period", "section_id", "deleted", "result"], name="idx_self_check_answer_rates"),
+            Index(
+                fields=["period", "standard_code", "deleted", "result"], name="idx_self_check_answer_missed"
+            ),
         ]

@@ -79,6 +79,11 @@ class Inspection(Model):
         indexes = [
             Index(fields=["section_id", "submitted_on"], name="idx_inspection_section_date"),
             Index(fields=["family", "section_id"], name="idx_inspection_family"),
+            # Covers the dashboard's per-section score, read from the index alone.
+            Index(
+                fields=["submitted_on", "status", "deleted", "section_id", "passed", "failed"],
+                name="idx_inspection_scores",
+            ),
         ]
 
 

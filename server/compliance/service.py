@@ -42,6 +42,13 @@ FEW_ANSWERS = 10
 # ---- the catalogue ------------------------------------------------------------------------------
 
 
+async def active_standards() -> dict[str, str]:
+    """Code → text of the standards in use, in catalogue order: what template items and citizen comments
+    may be linked to. Read from the catalogue, so an administrator's new or retired standard shows at once."""
+    rows = await ServiceStandard.filter(active=True).order_by("sort_order", "code")
+    return {s.code: s.text for s in rows}
+
+
 async def seed_standards() -> int:
     """Create the standards of ``data/service_standards.json`` that do not exist yet; returns how many."""
     catalogue = json.loads((DATA_DIR / "service_standards.json").read_text(encoding="utf-8"))

@@ -4,9 +4,7 @@ with personal information masked, and the link to a corrective action that shows
 from __future__ import annotations
 
 import datetime as dt
-import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 from litestar import Request, get, post
@@ -16,6 +14,7 @@ from litestar.response import Redirect, Template
 
 from server import audit
 from server.auth.guards import roles
+from server.compliance.service import active_standards
 from server.feedback import service
 from server.feedback.forms import TextForm, TriageForm, parse_text, parse_triage
 from server.feedback.masking import mask
@@ -32,17 +31,11 @@ FEEDBACK_USERS = roles(Role.STAFF, Role.CHIEF, Role.MANAGER)
 MANAGERS = roles(Role.MANAGER)
 ANSWERERS = roles(Role.CHIEF, Role.MANAGER)
 MultiFormBody = URLEncodedBody[dict[str, str | list[str]]]
-STANDARDS_FILE = Path(__file__).parent.parent / "data" / "service_standards.json"
 
 
 def _user(request: Request[Any, Any, Any]) -> User:
     user: User = request.scope["state"]["user"]
     return user
-
-
-def _standards() -> list[tuple[str, str]]:
-    data = json.loads(STANDARDS_FILE.read_text(encoding="utf-8"))
-    return [(s["code"], s["text"]) for group in data["groups"] for s in group["standards"]]
 
 
 async def _sections() -> dict[int, Section]:
@@ -124,7 +117,7 @@ async def _detail(
         "f": feedback,
         "sections": sections,
         "responsible": responsible,
-        "standards": _standards(),
+        "standards": list((await active_standards()).items()),
         "triage": triage
         or TriageForm(
             category=feedback.category,
@@ -169,7 +162,7 @@ async def triage_feedback(
 ) -> Template | Redirect:
     feedback = await _feedback(feedback_id)
     sections = await _sections()
-    form = parse_triage(data, set(sections), {code for code, _ in _standards()})
+    form = parse_triage(data, set(sections), set(await active_standards()))
     if form.errors:
         return await _detail(request, feedback, triage=form, status_code=422)
     fields: dict[str, Any] = {

@@ -5,18 +5,15 @@ Every parser keeps exactly what was typed, so a form with a mistake is shown aga
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 
 from server.i18n import N_
 from server.inspections.templates import ANSWER_TYPES, FREQUENCIES
 
-STANDARDS_FILE = Path(__file__).parent.parent / "data" / "service_standards.json"
 FAMILY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,29}$")
 CHOICE_TYPES = ("single_choice", "multi_choice")
 TEXT_LIMIT = 300
@@ -41,13 +38,6 @@ FREQUENCY_LABELS = {
     "yearly": N_("Yearly"),
 }
 STATUS_LABELS = {"draft": N_("Draft"), "published": N_("In use"), "retired": N_("Retired")}
-
-
-@cache
-def service_standards() -> dict[str, str]:
-    """Code → text of every service standard an item may be linked to."""
-    data = json.loads(STANDARDS_FILE.read_text(encoding="utf-8"))
-    return {s["code"]: s["text"] for group in data["groups"] for s in group["standards"]}
 
 
 def frequency_of(months: int) -> str:
@@ -176,7 +166,7 @@ class ItemForm:
         }
 
 
-def parse_item(data: dict[str, str], part_keys: set[str]) -> ItemForm:
+def parse_item(data: dict[str, str], part_keys: set[str], standards: Collection[str]) -> ItemForm:
     form = ItemForm(
         part=_clean(data.get("part")),
         text=_clean(data.get("text")),
@@ -204,7 +194,7 @@ def parse_item(data: dict[str, str], part_keys: set[str]) -> ItemForm:
             form.errors["unit"] = N_("The unit is too long (20 characters at most).")
     if form.type in CHOICE_TYPES:
         _check_options(form)
-    if form.standard and form.standard not in service_standards():
+    if form.standard and form.standard not in standards:
         form.errors["standard"] = N_("Choose a service standard from the list, or none.")
     return form
 

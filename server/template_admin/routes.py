@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 
 from server.audit import record
 from server.auth.guards import roles
+from server.compliance.service import active_standards
 from server.form_body import FormBody
 from server.inspections.templates import ANSWER_TYPES, parse_body
 from server.models import InspectionTemplate, Role, TemplateStatus, User
@@ -34,7 +35,6 @@ from server.template_admin.forms import (
     parse_family,
     parse_item,
     parse_part,
-    service_standards,
 )
 from server.template_admin.service import EditRefused
 
@@ -54,7 +54,7 @@ async def _template(template_id: int) -> InspectionTemplate:
     return template
 
 
-def _choices(request: Request[Any, Any, Any]) -> dict[str, Any]:
+async def _choices(request: Request[Any, Any, Any]) -> dict[str, Any]:
     """Labels and the translated option lists of the editor's selects."""
     state: AppState = request.app.state.madoguchi
     gettext = state.catalogs.gettext(request_language(request))
@@ -66,7 +66,7 @@ def _choices(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "frequency_labels": FREQUENCY_LABELS,
         "status_labels": STATUS_LABELS,
         "answer_types": ANSWER_TYPES,
-        "standards": service_standards(),
+        "standards": await active_standards(),
     }
 
 
@@ -103,7 +103,7 @@ async def _version_page(
             "new_part": new_part or PartForm(),
             "message": message,
             "problems": service.publish_problems(template) if template.status == TemplateStatus.DRAFT else [],
-            **_choices(request),
+            **(await _choices(request)),
         },
         status_code=status_code,
         headers=headers,
@@ -120,14 +120,16 @@ async def _refused(
 async def list_templates(request: Request[Any, Any, Any]) -> Template:
     """Every template family with its versions and their status."""
     return render(
-        request, "template_admin/index.html", {"families": await service.families(), **_choices(request)}
+        request,
+        "template_admin/index.html",
+        {"families": await service.families(), **(await _choices(request))},
     )
 
 
 @get(f"{BASE}/new", opt=ADMIN)
 async def new_family(request: Request[Any, Any, Any]) -> Template:
     """Form for a brand-new template."""
-    return render(request, "template_admin/new.html", {"form": FamilyForm(), **_choices(request)})
+    return render(request, "template_admin/new.html", {"form": FamilyForm(), **(await _choices(request))})
 
 
 @post(f"{BASE}/new", opt=ADMIN)
@@ -141,7 +143,9 @@ async def create_family(request: Request[Any, Any, Any], data: FormBody) -> Temp
             form.errors["family"] = exc.message
         else:
             return Redirect(f"{BASE}/{template.id}")
-    return render(request, "template_admin/new.html", {"form": form, **_choices(request)}, status_code=422)
+    return render(
+        request, "template_admin/new.html", {"form": form, **(await _choices(request))}, status_code=422
+    )
 
 
 @get(f"{BASE}/{{template_id:int}}", opt=ADMIN)
@@ -241,7 +245,7 @@ async def remove_part(
     return Redirect(f"{BASE}/{template.id}")
 
 
-def _item_page(
+async def _item_page(
     request: Request[Any, Any, Any],
     template: InspectionTemplate,
     form: ItemForm,
@@ -252,7 +256,7 @@ def _item_page(
     gettext = state.catalogs.gettext(request_language(request))
     standard_options = [
         ("", gettext("None")),
-        *((code, f"{code} {text}") for code, text in service_standards().items()),
+        *((code, f"{code} {text}") for code, text in (await active_standards()).items()),
     ]
     return render(
         request,
@@ -263,7 +267,7 @@ def _item_page(
             "standard_options": standard_options,
             "form": form,
             "item_key": item_key,
-            **_choices(request),
+            **(await _choices(request)),
         },
         fragment="template_admin/_item_form.html" if item_key else None,
         status_code=status_code,
@@ -278,7 +282,7 @@ async def new_item(
     template = await _template(template_id)
     if template.status != TemplateStatus.DRAFT:
         return Redirect(f"{BASE}/{template.id}")
-    return _item_page(request, template, ItemForm(part=part), None)
+    return await _item_page(request, template, ItemForm(part=part), None)
 
 
 @post(f"{BASE}/{{template_id:int}}/items/new", opt=ADMIN)
@@ -287,9 +291,9 @@ async def add_item(
 ) -> Template | Redirect:
     """Add an item at the end of its part; it gets a key of its own."""
     template = await _template(template_id)
-    form = parse_item(data, {p.key for p in parse_body(template.body)})
+    form = parse_item(data, {p.key for p in parse_body(template.body)}, await active_standards())
     if form.errors:
-        return _item_page(request, template, form, None, status_code=422)
+        return await _item_page(request, template, form, None, status_code=422)
     try:
         key = await service.add_item(template, form)
     except EditRefused as exc:
@@ -324,7 +328,7 @@ async def edit_item(
         action_on_fail=item.action_on_fail,
         standard=item.standard,
     )
-    return _item_page(request, template, form, item_key)
+    return await _item_page(request, template, form, item_key)
 
 
 @post(f"{BASE}/{{template_id:int}}/items/{{item_key:str}}", opt=ADMIN)
@@ -338,9 +342,9 @@ async def save_item(
         service.find_item(parts, item_key)
     except KeyError as exc:
         raise NotFoundException() from exc
-    form = parse_item(data, {p.key for p in parts})
+    form = parse_item(data, {p.key for p in parts}, await active_standards())
     if form.errors:
-        return _item_page(request, template, form, item_key, status_code=422)
+        return await _item_page(request, template, form, item_key, status_code=422)
     try:
         await service.save_item(template, item_key, form)
     except EditRefused as exc:

@@ -83,11 +83,8 @@ class AnsweredItem:
 PartAnswers = list[tuple[Part, list[AnsweredItem]]]
 
 
-async def answers_by_part(inspection: Inspection) -> tuple[InspectionTemplate | None, PartAnswers]:
-    template = await InspectionTemplate.get_or_none(id=inspection.template_id or 0)
-    if template is None:
-        return None, []
-    rows = {a.item_key: a for a in await InspectionAnswer.filter(inspection_id=inspection.id, deleted=False)}
+def arrange(template: InspectionTemplate, rows: dict[str, InspectionAnswer]) -> PartAnswers:
+    """The template's parts and items, each with its answer (if any)."""
     parts = []
     for part in parse_body(template.body):
         answered = []
@@ -109,4 +106,26 @@ async def answers_by_part(inspection: Inspection) -> tuple[InspectionTemplate | 
                 )
             )
         parts.append((part, answered))
-    return template, parts
+    return parts
+
+
+async def answers_by_part(inspection: Inspection) -> tuple[InspectionTemplate | None, PartAnswers]:
+    template = await InspectionTemplate.get_or_none(id=inspection.template_id or 0)
+    if template is None:
+        return None, []
+    rows = {a.item_key: a for a in await InspectionAnswer.filter(inspection_id=inspection.id, deleted=False)}
+    return template, arrange(template, rows)
+
+
+async def answers_of_many(
+    inspections: list[Inspection],
+) -> tuple[dict[int, InspectionTemplate], dict[str, dict[str, InspectionAnswer]]]:
+    """For an export: the templates used and every answer, in two queries whatever the number of
+    inspections."""
+    template_ids = {i.template_id for i in inspections if i.template_id is not None}
+    templates = {t.id: t for t in await InspectionTemplate.filter(id__in=list(template_ids))}
+    answers: dict[str, dict[str, InspectionAnswer]] = {}
+    ids = [i.id for i in inspections]
+    for answer in await InspectionAnswer.filter(inspection_id__in=ids, deleted=False):
+        answers.setdefault(str(answer.inspection_id), {})[answer.item_key] = answer
+    return templates, answers

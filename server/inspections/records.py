@@ -120,20 +120,10 @@ def answer_id(inspection_id: str, item_key: str) -> str:
     return str(uuid.uuid5(ANSWER_NAMESPACE, f"{inspection_id}/{item_key}"))
 
 
-_templates: dict[int, dict[str, Item]] = {}
-
-
 async def template_items(template_id: int) -> dict[str, Item] | None:
-    """A published template's items; versions never change once published, so they are kept in memory."""
-    if template_id in _templates:
-        return _templates[template_id]
+    """The items of the template version an inspection uses."""
     template = await InspectionTemplate.get_or_none(id=template_id)
-    if template is None:
-        return None
-    items = items_of(template)
-    if template.status != "draft":
-        _templates[template_id] = items
-    return items
+    return items_of(template) if template is not None else None
 
 
 def check_value(item: Item, result: Any, value: Any) -> str | None:

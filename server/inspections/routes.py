@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import uuid
 from typing import Any
 
@@ -176,8 +175,11 @@ async def export_csv(
          "項目", "結果", "値", "メモ", "写真枚数", "再発"]
     )  # fmt: skip
     labels = {"pass": "適", "fail": "不適", "na": "該当なし"}
-    for inspection in await queries.find(filters):
-        template, parts = await queries.answers_by_part(inspection)
+    found = await queries.find(filters)
+    templates, answers = await queries.answers_of_many(found)
+    for inspection in found:
+        template = templates.get(inspection.template_id or 0)
+        parts = queries.arrange(template, answers.get(str(inspection.id), {})) if template else []
         section_name = sections[inspection.section_id].name if inspection.section_id in sections else ""
         for part, items in parts:
             for answered in items:
@@ -225,10 +227,6 @@ def signature_path(value: Any) -> str:
         if points:
             parts.append("M" + " L".join(f"{float(x):.0f},{float(y):.0f}" for x, y in points))
     return " ".join(parts)
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 routes = [list_inspections, new_inspection, walk, export_csv, show_inspection, inspection_pdf]

@@ -1,8 +1,4 @@
-"""The inspection report as an A4 PDF, with Japanese text that prints and can be searched and copied.
-
-The text uses HeiseiKakuGo-W5, one of the standard Japanese CID fonts every PDF reader knows: no font
-file is shipped or embedded, and the characters keep their Unicode mapping.
-"""
+"""The inspection report as an A4 PDF, with Japanese text that prints and can be searched and copied."""
 
 from __future__ import annotations
 
@@ -12,38 +8,15 @@ from typing import Any
 from reportlab.graphics.shapes import Drawing, PolyLine
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.calendar_ja import format_date
 from server.inspections.queries import PartAnswers, Score
 from server.models import Inspection, InspectionTemplate
+from server.pdf_text import style, text
 
-FONT = "HeiseiKakuGo-W5"
 RESULTS = {"pass": "適", "fail": "不適", "na": "該当なし"}
-_registered = False
-
-
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
-
-
-def _style(size: float, bold: bool = False) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"ja{size}{bold}", fontName=_font(), fontSize=size, leading=size * 1.45, wordWrap="CJK"
-    )
-
-
-def _text(value: Any) -> str:
-    """Escape for reportlab's mini-markup: every value is plain text."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _signature(value: dict[str, Any]) -> Flowable:
@@ -62,16 +35,16 @@ def _signature(value: dict[str, Any]) -> Flowable:
 
 def _answer_cell(answered: Any) -> Any:
     if answered.result:
-        return Paragraph(RESULTS.get(answered.result, answered.result), _style(9))
+        return Paragraph(RESULTS.get(answered.result, answered.result), style(9))
     value = answered.value
     if answered.item.type == "signature" and isinstance(value, dict):
         return _signature(value)
     if value is None:
-        return Paragraph("未回答", _style(9))
+        return Paragraph("未回答", style(9))
     if isinstance(value, list):
         value = "、".join(str(v) for v in value)
     unit = f" {answered.item.unit}" if answered.item.unit else ""
-    return Paragraph(_text(f"{value}{unit}"), _style(9))
+    return Paragraph(text(f"{value}{unit}"), style(9))
 
 
 def render_pdf(
@@ -93,8 +66,8 @@ def render_pdf(
         title=f"{title} {inspection.place}",
         author=inspection.inspector,
     )
-    body, small = _style(10), _style(9)
-    story: list[Flowable] = [Paragraph(_text(f"{title}　点検結果報告"), _style(16)), Spacer(1, 4 * mm)]
+    body, small = style(10), style(9)
+    story: list[Flowable] = [Paragraph(text(f"{title}　点検結果報告"), style(16)), Spacer(1, 4 * mm)]
     percent = "—" if score.percent is None else f"{score.percent:.0f}%"
     facts = [
         ("課", section_name),
@@ -111,7 +84,7 @@ def render_pdf(
         ("点検表", f"{title} 第{template.version}版" if template else "—"),
     ]
     table = Table(
-        [[Paragraph(k, body), Paragraph(_text(v), body)] for k, v in facts], colWidths=[28 * mm, 152 * mm]
+        [[Paragraph(k, body), Paragraph(text(v), body)] for k, v in facts], colWidths=[28 * mm, 152 * mm]
     )
     table.setStyle(
         TableStyle(
@@ -120,14 +93,14 @@ def render_pdf(
     )
     story += [table, Spacer(1, 5 * mm)]
     failed = [a for _, items in parts for a in items if a.result == "fail"]
-    story.append(Paragraph(f"不適の項目（{len(failed)}件）", _style(12)))
+    story.append(Paragraph(f"不適の項目（{len(failed)}件）", style(12)))
     for answered in failed:
         repeat = "【再発】" if answered.repeat else ""
-        story.append(Paragraph(_text(f"・{repeat}{answered.item.text}　{answered.note}"), body))
+        story.append(Paragraph(text(f"・{repeat}{answered.item.text}　{answered.note}"), body))
     if not failed:
         story.append(Paragraph("不適の項目はありません。", body))
     for part, items in parts:
-        story += [Spacer(1, 5 * mm), Paragraph(_text(part.title), _style(12))]
+        story += [Spacer(1, 5 * mm), Paragraph(text(part.title), style(12))]
         rows: list[list[Any]] = [
             [Paragraph("項目", small), Paragraph("回答", small), Paragraph("メモ", small)]
         ]
@@ -135,9 +108,9 @@ def render_pdf(
             note = answered.note + (f"（写真 {len(answered.photos)} 枚）" if answered.photos else "")
             rows.append(
                 [
-                    Paragraph(_text(answered.item.text), small),
+                    Paragraph(text(answered.item.text), small),
                     _answer_cell(answered),
-                    Paragraph(_text(note), small),
+                    Paragraph(text(note), small),
                 ]
             )
         part_table = Table(rows, colWidths=[95 * mm, 30 * mm, 55 * mm], repeatRows=1)

@@ -10,31 +10,12 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.calendar_ja import format_date
 from server.okuyami.guide import Guide, Item, Stop
 from server.okuyami.intake import Intake
-
-FONT = "HeiseiKakuGo-W5"
-
-
-def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
-
-
-def _style(size: float) -> ParagraphStyle:
-    return ParagraphStyle(
-        f"okuyami{size}", fontName=_font(), fontSize=size, leading=size * 1.45, wordWrap="CJK"
-    )
-
-
-def _text(value: object) -> str:
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from server.pdf_text import font, style, text
 
 
 def _counter_title(stop: Stop) -> str:
@@ -59,22 +40,22 @@ def _rows(
         documents = "・".join(item.procedure.documents)
         rows.append(
             [
-                Paragraph("□ " + _text(item.procedure.name_ja), body),
-                Paragraph(_text(documents), body),
-                Paragraph(_text(item.deadline.label(gettext, "ja")), body),
+                Paragraph("□ " + text(item.procedure.name_ja), body),
+                Paragraph(text(documents), body),
+                Paragraph(text(item.deadline.label(gettext, "ja")), body),
             ]
         )
     return rows
 
 
 def _table(items: tuple[Item, ...], gettext: Callable[[str], str]) -> Table:
-    body, head = _style(9), _style(9)
-    header = [Paragraph(_text(gettext(t)), head) for t in ("Procedure", "What to bring", "Deadline")]
+    body, head = style(9), style(9)
+    header = [Paragraph(text(gettext(t)), head) for t in ("Procedure", "What to bring", "Deadline")]
     table = Table([header, *_rows(items, gettext, body)], colWidths=[62 * mm, 76 * mm, 42 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), font()),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -95,12 +76,12 @@ def render_guide_pdf(guide: Guide, intake: Intake, ward_name: str, gettext: Call
         bottomMargin=15 * mm,
         title=gettext("Your procedures after a death"),
     )
-    title, heading, body = _style(16), _style(12), _style(10)
+    title, heading, body = style(16), style(12), style(10)
     name = intake.texts.get("deceased.name_kanji", "")
     story: list[object] = [
-        Paragraph(_text(f"{ward_name} " + gettext("Your procedures after a death")), title),
+        Paragraph(text(f"{ward_name} " + gettext("Your procedures after a death")), title),
         Paragraph(
-            _text(
+            text(
                 gettext("For: %(name)s (died %(day)s)")
                 % {"name": name, "day": format_date(intake.date_of_death)}
             ),
@@ -110,20 +91,20 @@ def render_guide_pdf(guide: Guide, intake: Intake, ward_name: str, gettext: Call
     ]
     if guide.stops:
         story.append(
-            Paragraph(_text(gettext("At the ward office and city offices, in walking order")), heading)
+            Paragraph(text(gettext("At the ward office and city offices, in walking order")), heading)
         )
     for number, stop in enumerate(guide.stops, start=1):
-        story += [Spacer(1, 2 * mm), Paragraph(_text(f"{number}. {_counter_title(stop)}"), heading)]
+        story += [Spacer(1, 2 * mm), Paragraph(text(f"{number}. {_counter_title(stop)}"), heading)]
         story.append(_table(stop.items, gettext))
     if guide.to_confirm:
-        story += [Spacer(1, 4 * mm), Paragraph(_text(gettext("To be confirmed with the desk")), heading)]
+        story += [Spacer(1, 4 * mm), Paragraph(text(gettext("To be confirmed with the desk")), heading)]
         story.append(_table(guide.to_confirm, gettext))
     if guide.external:
-        story += [Spacer(1, 4 * mm), Paragraph(_text(gettext("Outside the ward office")), heading)]
+        story += [Spacer(1, 4 * mm), Paragraph(text(gettext("Outside the ward office")), heading)]
         for stop in guide.external:
-            story += [Paragraph(_text(_counter_title(stop)), body), _table(stop.items, gettext)]
-    story += [Spacer(1, 4 * mm), Paragraph(_text(gettext("Other matters (private)")), heading)]
-    story.append(Paragraph(_text("・".join(m["ja"] for m in guide.other_matters)), body))
+            story += [Paragraph(text(_counter_title(stop)), body), _table(stop.items, gettext)]
+    story += [Spacer(1, 4 * mm), Paragraph(text(gettext("Other matters (private)")), heading)]
+    story.append(Paragraph(text("・".join(m["ja"] for m in guide.other_matters)), body))
     document.build(story)
     return buffer.getvalue()
 
@@ -146,16 +127,14 @@ def render_sheet_pdf(
         bottomMargin=18 * mm,
         title=title,
     )
-    heading, body = _style(14), _style(11)
-    rows = [
-        [Paragraph(_text(label), body), Paragraph(_text(value), body)] for label, value in [*lines, *bank]
-    ]
-    rows.append([Paragraph(_text(gettext("Signature (handwritten)")), body), Paragraph("", body)])
+    heading, body = style(14), style(11)
+    rows = [[Paragraph(text(label), body), Paragraph(text(value), body)] for label, value in [*lines, *bank]]
+    rows.append([Paragraph(text(gettext("Signature (handwritten)")), body), Paragraph("", body)])
     table = Table(rows, colWidths=[55 * mm, 119 * mm], rowHeights=[None] * (len(rows) - 1) + [22 * mm])
     table.setStyle(
         TableStyle(
             [
-                ("FONT", (0, 0), (-1, -1), FONT),
+                ("FONT", (0, 0), (-1, -1), font()),
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
                 ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#f0f3f7")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -163,13 +142,13 @@ def render_sheet_pdf(
         )
     )
     story = [
-        Paragraph(_text(title), heading),
-        Paragraph(_text(gettext("Counter") + ": " + counter), body),
+        Paragraph(text(title), heading),
+        Paragraph(text(gettext("Counter") + ": " + counter), body),
         Spacer(1, 5 * mm),
         table,
         Spacer(1, 4 * mm),
         Paragraph(
-            _text(gettext("Prepared by the bereavement desk. Please check every entry before signing.")), body
+            text(gettext("Prepared by the bereavement desk. Please check every entry before signing.")), body
         ),
     ]
     document.build(story)

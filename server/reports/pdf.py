@@ -11,12 +11,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from server.calendar_ja import fiscal_year_label, format_date
-from server.inspections.pdf_report import _style, _text
+from server.pdf_text import style, text
 from server.reports.service import Report
 
 
 def _table(rows: list[list[Any]], widths: list[float]) -> Table:
-    cells = [[Paragraph(_text(c), _style(8.5)) for c in row] for row in rows]
+    cells = [[Paragraph(text(c), style(8.5)) for c in row] for row in rows]
     table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -44,15 +44,15 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
         bottomMargin=12 * mm, title=title,
     )  # fmt: skip
     story: list[Flowable] = [
-        Paragraph(_text(title), _style(15)),
+        Paragraph(text(title), style(15)),
         Paragraph(
-            _text(
+            text(
                 f"{fiscal_year_label(period.year)}　{format_date(period.start)} 〜 {format_date(period.end)}"
             ),
-            _style(10),
+            style(10),
         ),
         Spacer(1, 4 * mm),
-        Paragraph("課ごとの結果", _style(12)),
+        Paragraph("課ごとの結果", style(12)),
     ]
     header = [
         "課", "遵守率", "目標", "点検数", "点検点数", "不適", "是正処置未完了", "うち期限切れ",
@@ -82,7 +82,7 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
     funnel = report.funnel
     story += [
         Spacer(1, 4 * mm),
-        Paragraph("ひと言ポスト", _style(12)),
+        Paragraph("ひと言ポスト", style(12)),
         _table(
             [
                 ["受付", "回答", "公開", "改善", "回答までの日数（中央値）", "（90パーセンタイル）"],
@@ -100,7 +100,7 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
     if len(goal_rows) > 1:
         story += [
             Spacer(1, 4 * mm),
-            Paragraph("課のサービス向上目標", _style(12)),
+            Paragraph("課のサービス向上目標", style(12)),
             _table(goal_rows, [35, 60, 45, 35, 95]),
         ]
     doc.build(story)

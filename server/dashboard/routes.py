@@ -79,8 +79,10 @@ def _month_label(key: str, language: str) -> str:
 
 
 async def _panel_context(
-    name: str, period: queries.Period, gettext: Callable[[str], str], language: str = "ja"
+    request: Request[Any, Any, Any], name: str, period: queries.Period
 ) -> dict[str, Any]:
+    language = request_language(request)
+    gettext = _gettext(request)
     sections = {s.id: s for s in await Section.all().order_by("sort_order")}
     context: dict[str, Any] = {
         "panel": name,
@@ -194,7 +196,7 @@ async def panel(
     if name not in PANELS:
         raise NotFoundException()
     period = _period(request, year, month_from, month_to, section)
-    context = await _panel_context(name, period, _gettext(request), request_language(request))
+    context = await _panel_context(request, name, period)
     return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
 
 
@@ -208,8 +210,7 @@ async def report(
 ) -> Template:
     """Every panel in one page, for printing and for reading offline."""
     period = _period(request, year, month_from, month_to, section)
-    gettext = _gettext(request)
-    panels = [await _panel_context(name, period, gettext, request_language(request)) for name in PANELS]
+    panels = [await _panel_context(request, name, period) for name in PANELS]
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
 
 
@@ -287,7 +288,7 @@ async def export_csv(
     if name not in PANELS:
         raise NotFoundException()
     period = _period(request, year, month_from, month_to, section)
-    context = await _panel_context(name, period, _gettext(request), request_language(request))
+    context = await _panel_context(request, name, period)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"])

@@ -21,7 +21,7 @@ from server.feedback.masking import mask
 from server.feedback.records import CATEGORIES, STATES
 from server.form_body import FormBody
 from server.i18n import N_
-from server.models import CorrectiveAction, Feedback, Role, Section, User
+from server.models import CorrectiveAction, Feedback, FeedbackSection, Role, Section, User
 from server.rendering import render
 from server.state import AppState
 from server.timekeeping import today
@@ -64,9 +64,10 @@ async def list_feedback(
         query = query.filter(category=category)
     if status in STATES:
         query = query.filter(status=status)
-    rows = await query.order_by("-received_on").limit(500)
     if section:
-        rows = [f for f in rows if section in service.sections_of(f)]
+        linked = await FeedbackSection.filter(section_id=section).values_list("feedback_id", flat=True)
+        query = query.filter(id__in=list(linked))
+    rows = await query.order_by("-received_on").limit(500)
     by_category, by_section = await service.counts()
     context = {
         "rows": rows,

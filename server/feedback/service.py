@@ -10,6 +10,9 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from tortoise.expressions import Subquery
+from tortoise.functions import Count
+
 from server.i18n import N_
 from server.models import Feedback, FeedbackSection, PublicSubmission
 from server.timekeeping import now
@@ -82,14 +85,25 @@ async def response_times() -> dict[int, ResponseTime]:
 
 
 async def counts() -> tuple[Counter[str], Counter[int]]:
-    by_category: Counter[str] = Counter(
-        f.category or "" for f in await Feedback.filter(deleted=False).only("category")
+    """Comments per category and per responsible section, counted by the database."""
+    by_category: Counter[str] = Counter()
+    for category, n in (
+        await Feedback.filter(deleted=False)
+        .annotate(n=Count("id"))
+        .group_by("category")
+        .values_list("category", "n")
+    ):
+        by_category[str(category or "")] += int(n)
+    live = Feedback.filter(deleted=False).values_list("id", flat=True)
+    by_section: Counter[int] = Counter(
+        {
+            int(section): int(n)
+            for section, n in await FeedbackSection.filter(feedback_id__in=Subquery(live))
+            .annotate(n=Count("id"))
+            .group_by("section_id")
+            .values_list("section_id", "n")
+        }
     )
-    by_section: Counter[int] = Counter()
-    live = set(await Feedback.filter(deleted=False).values_list("id", flat=True))
-    for link in await FeedbackSection.all():
-        if link.feedback_id in live:
-            by_section[link.section_id] += 1
     return by_category, by_section
 
 

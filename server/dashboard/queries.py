@@ -15,7 +15,15 @@ from tortoise.functions import Count, Sum
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.compliance import periods as compliance_periods
 from server.dashboard import sql
-from server.models import ComplianceTarget, Device, Inspection, Section, SelfCheckSchedule, SyncConflict
+from server.models import (
+    ComplianceTarget,
+    Device,
+    Inspection,
+    Section,
+    SectionGoal,
+    SelfCheckSchedule,
+    SyncConflict,
+)
 from server.rounds import queries as round_queries
 from server.rounds.service import PeriodStatus, RoundPlan, period_statuses
 
@@ -387,3 +395,88 @@ async def compliance_stats(period: Period) -> ComplianceStats:
                 missed.append((str(row["standard_code"]), int(row["missed"]), int(row["applicable"] or 0)))
     targets = {t.section_id: float(t.percent) for t in await ComplianceTarget.filter(fiscal_year=period.year)}
     return ComplianceStats(keys, cells, targets, missed)
+
+
+@dataclass(frozen=True)
+class GoalLine:
+    section_id: int
+    title: str
+    indicator: str
+    target: str
+    status: str
+
+
+@dataclass
+class GoalProgress:
+    """The fiscal year's section goals (月 filters do not apply: a goal is set for the year)."""
+
+    goals: list[GoalLine]
+    by_status: dict[str, int]
+
+    def of_section(self, section_id: int) -> list[GoalLine]:
+        return [g for g in self.goals if g.section_id == section_id]
+
+    def sections(self) -> list[int]:
+        return sorted({g.section_id for g in self.goals})
+
+
+async def goal_progress(period: Period) -> GoalProgress:
+    """Each section's goals for the year with their status; a ward sets a few per section, so the list
+    is short whatever the other data grows to."""
+    query = SectionGoal.filter(fiscal_year=period.year, deleted=False)
+    if period.section:
+        query = query.filter(section_id=period.section)
+    goals = [
+        GoalLine(g.section_id, g.title, g.indicator, g.target, g.status)
+        for g in await query.order_by("section_id", "title")
+        if g.section_id is not None
+    ]
+    by_status: dict[str, int] = {}
+    for goal in goals:
+        by_status[goal.status] = by_status.get(goal.status, 0) + 1
+    return GoalProgress(goals, by_status)
+
+
+@dataclass(frozen=True)
+class DeskVolume:
+    """The bereavement desk's visits in the period: counts and handling time, never a name."""
+
+    months: list[tuple[str, int, int]]  # "YYYY-MM", visits, visits closed
+    visits: int
+    closed: int
+    timed: int  # visits whose handling time was recorded
+    mean_minutes: float | None
+    median_minutes: float | None
+
+
+async def desk_volume(period: Period) -> DeskVolume:
+    """Visits per month by visit date, one grouped query; purged cases still count (the purge keeps the
+    date and the handling time for exactly this)."""
+    conn = sql.connection()
+    month = sql.month_key("visit_date", conn)
+    where = "deleted = ? AND visit_date >= ? AND visit_date <= ?"
+    params: list[Any] = [False, period.start, period.end]
+    found = await sql.rows(
+        f"SELECT {month} AS month, COUNT(*) AS visits, "  # noqa: S608 - constant fragments, values are parameters
+        "SUM(CASE WHEN status = 'closed' OR purged THEN 1 ELSE 0 END) AS closed, "
+        "SUM(handling_minutes) AS minutes, COUNT(handling_minutes) AS timed "
+        f"FROM okuyami_case WHERE {where} GROUP BY {month} ORDER BY month",
+        params,
+    )
+    months = [(str(r["month"]), int(r["visits"]), int(r["closed"] or 0)) for r in found]
+    timed = sum(int(r["timed"] or 0) for r in found)
+    minutes = sum(int(r["minutes"] or 0) for r in found)
+    median = await sql.median_of(
+        f"SELECT handling_minutes AS v FROM okuyami_case WHERE {where} "  # noqa: S608
+        "AND handling_minutes IS NOT NULL",
+        params,
+        timed,
+    )
+    return DeskVolume(
+        months=months,
+        visits=sum(v for _, v, _ in months),
+        closed=sum(c for _, _, c in months),
+        timed=timed,
+        mean_minutes=minutes / timed if timed else None,
+        median_minutes=median,
+    )

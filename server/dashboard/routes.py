@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Request, Response, get
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
@@ -21,6 +21,7 @@ from server.auth.guards import roles
 from server.charts import svg
 from server.compliance.service import FEW_ANSWERS
 from server.dashboard import queries
+from server.goals.forms import STATUS_LABELS
 from server.i18n import N_
 from server.models import Role, Section, ServiceStandard, User
 from server.rendering import render, request_language
@@ -28,15 +29,32 @@ from server.state import AppState
 from server.timekeeping import today
 
 DASHBOARD_USERS = roles(Role.CHIEF, Role.MANAGER)
-PANELS = ("compliance", "rounds", "inspections", "actions", "feedback", "sync")
+PANELS = ("compliance", "rounds", "inspections", "actions", "feedback", "goals", "okuyami", "sync")
+CSV_LANGUAGE = "ja"  # spreadsheets are filed in Japanese, whatever the screen's language
+# The desk's figures are the ward's, not a section's: a manager's (the cases themselves are the desk's only).
+MANAGER_PANELS = frozenset({"okuyami"})
 PANEL_TITLES = {
     "compliance": N_("Compliance rate (遵守率) against target"),
     "rounds": N_("Inspection rounds: done, late, missed"),
     "inspections": N_("Inspections and their scores"),
     "actions": N_("Corrective actions"),
     "feedback": N_("Citizen comments: from receipt to improvement"),
+    "goals": N_("Section goals and their progress"),
+    "okuyami": N_("Bereavement desk: visits and handling time"),
     "sync": N_("Sync health per device"),
 }
+
+
+def panels_for(user: User) -> tuple[str, ...]:
+    return tuple(name for name in PANELS if name not in MANAGER_PANELS or user.role is Role.MANAGER)
+
+
+def _panel_allowed(request: Request[Any, Any, Any], name: str) -> None:
+    """An unknown panel is not found; a known one outside the user's role is refused."""
+    if name not in PANELS:
+        raise NotFoundException()
+    if name not in panels_for(request.scope["state"]["user"]):
+        raise PermissionDeniedException()
 
 
 def _period(
@@ -157,6 +175,21 @@ async def _panel_context(
             svg.Bar(gettext("Published"), funnel.published),
             svg.Bar(gettext("Improved"), funnel.improved),
         ]
+    elif name == "goals":
+        goals = await queries.goal_progress(period)
+        context["goals"] = goals
+        context["status_labels"] = STATUS_LABELS
+        ja: Callable[[str], str] = request.app.state.madoguchi.catalogs.gettext(CSV_LANGUAGE)
+        context["status_ja"] = {status: ja(label) for status, label in STATUS_LABELS.items()}
+        context["bars"] = [
+            svg.Bar(gettext(label), goals.by_status[status])
+            for status, label in STATUS_LABELS.items()
+            if goals.by_status.get(status)
+        ]
+    elif name == "okuyami":
+        desk = await queries.desk_volume(period)
+        context["desk"] = desk
+        context["bars"] = [svg.Bar(_month_label(key, language), visits) for key, visits, _ in desk.months]
     elif name == "sync":
         context["devices"], context["conflicts"] = await queries.sync_health()
     return context
@@ -177,7 +210,7 @@ async def dashboard(
         "query": _query(period, month_from, month_to),
         "filters": {"month_from": (month_from or "")[:7], "month_to": (month_to or "")[:7]},
         "sections": await Section.all().order_by("sort_order"),
-        "panels": PANELS,
+        "panels": panels_for(request.scope["state"]["user"]),
         "panel_titles": PANEL_TITLES,
     }
     return render(request, "dashboard/index.html", context)
@@ -193,8 +226,7 @@ async def panel(
     section: FromQuery[int | None] = None,
 ) -> Template:
     """One panel: its chart, the numbers behind it in a table, the period and counts."""
-    if name not in PANELS:
-        raise NotFoundException()
+    _panel_allowed(request, name)
     period = _period(request, year, month_from, month_to, section)
     context = await _panel_context(request, name, period)
     return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
@@ -210,7 +242,8 @@ async def report(
 ) -> Template:
     """Every panel in one page, for printing and for reading offline."""
     period = _period(request, year, month_from, month_to, section)
-    panels = [await _panel_context(request, name, period) for name in PANELS]
+    names = panels_for(request.scope["state"]["user"])
+    panels = [await _panel_context(request, name, period) for name in names]
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
 
 
@@ -267,6 +300,23 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
             ["受付", "回答", "公開", "改善", "回答までの日数(中央値)", "回答までの日数(90パーセンタイル)"],
             [f.received, f.answered, f.published, f.improved, f.median_days or "", f.p90_days or ""],
         ]
+    if name == "goals":
+        out = [["課", "目標", "指標", "目標値", "状況"]]
+        labels = context["status_ja"]
+        for g in context["goals"].goals:
+            status = labels.get(g.status, g.status)
+            out.append([section_name(g.section_id), g.title, g.indicator, g.target, status])
+        return out
+    if name == "okuyami":
+        desk = context["desk"]
+        out = [["月", "来庁件数", "完了件数"]]
+        out += [[key, visits, closed] for key, visits, closed in desk.months]
+        mean = "" if desk.mean_minutes is None else f"{desk.mean_minutes:.1f}"
+        median = "" if desk.median_minutes is None else f"{desk.median_minutes:g}"
+        out.append(["計", desk.visits, desk.closed])
+        out.append(["平均対応時間(分)", mean, f"記録 {desk.timed} 件"])
+        out.append(["対応時間の中央値(分)", median, ""])
+        return out
     out = [["端末", "利用者", "最終同期", "未送信(報告値)", "停止"]]
     for d in context["devices"]:
         synced = d.last_sync_at.isoformat() if d.last_sync_at else ""
@@ -285,8 +335,7 @@ async def export_csv(
 ) -> Response[bytes]:
     """A panel's table as CSV, UTF-8 with a byte-order mark so Excel reads the Japanese correctly."""
     name = name.removesuffix(".csv")
-    if name not in PANELS:
-        raise NotFoundException()
+    _panel_allowed(request, name)
     period = _period(request, year, month_from, month_to, section)
     context = await _panel_context(request, name, period)
     buffer = io.StringIO()

@@ -18,7 +18,9 @@ from server.models import (
     FeedbackSection,
     Inspection,
     InspectionRound,
+    OkuyamiCase,
     Section,
+    SectionGoal,
     SelfCheckAnswer,
     User,
 )
@@ -132,14 +134,14 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
 ) -> None:
     await login_as("demo-manager")
     page = await client.get("/dashboard", params={"year": 2026})
-    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 6
-    for name in ("compliance", "rounds", "inspections", "actions", "feedback", "sync"):
+    assert page.status_code == 200 and page.text.count('hx-get="/dashboard/panels/') == 8
+    for name in ("compliance", "rounds", "inspections", "actions", "feedback", "goals", "okuyami", "sync"):
         fragment = await client.get(f"/dashboard/panels/{name}?year=2026", headers={"HX-Request": "true"})
         assert fragment.status_code == 200 and "<html" not in fragment.text
     empty = await client.get("/dashboard/panels/inspections?year=2026", headers={"HX-Request": "true"})
     assert "提出された点検はありません" in empty.text
     report = await client.get("/dashboard/report?year=2026")
-    assert report.status_code == 200 and report.text.count('class="card panel"') == 6
+    assert report.status_code == 200 and report.text.count('class="card panel"') == 8
     assert (await client.get("/dashboard/panels/nothing")).status_code == 404
     exported = await client.get("/dashboard/export/actions.csv?year=2026")
     assert exported.status_code == 200 and exported.content.startswith("\ufeff".encode())
@@ -152,6 +154,12 @@ async def test_managers_see_every_panel_and_chiefs_their_own_section(
     await login_as("demo-chief")
     scoped = await client.get(f"/dashboard/panels/inspections?year=2026&section={other.id}")
     assert other.name not in scoped.text, "a chief sees only their own section"
+    own = await client.get("/dashboard", params={"year": 2026})
+    assert own.text.count('hx-get="/dashboard/panels/') == 7 and "panels/okuyami" not in own.text
+    assert (await client.get("/dashboard/panels/okuyami?year=2026")).status_code == 403
+    assert (await client.get("/dashboard/export/okuyami.csv?year=2026")).status_code == 403
+    chief_report = await client.get("/dashboard/report?year=2026")
+    assert chief_report.text.count('class="card panel"') == 7
 
 
 async def test_the_fiscal_year_report_and_a_month_s_report_print_and_download(
@@ -217,3 +225,88 @@ async def test_compliance_is_pooled_per_section_and_month_against_the_target(app
     assert stats.missed == [("SB-01", 1, 10), ("SB-14", 1, 2)]
     may = await queries.compliance_stats(queries.period_of(2026, "2026-05", "2026-05", a, TODAY))
     assert may.periods == ["2026-05"] and list(may.cells) == [(a, "2026-05")]
+
+
+async def test_goals_progress_counts_the_year_s_goals_by_status(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    a, b = await two_sections()
+    for section, title, status, year in [
+        (a, "待ち時間を5分短縮", "on_track", 2026),
+        (a, "案内表示の改善", "achieved", 2026),
+        (b, "電話応対の向上", "behind", 2026),
+        (b, "前年度の目標", "achieved", 2025),
+    ]:
+        await SectionGoal.create(
+            id=uuid.uuid4(), section_id=section, fiscal_year=year, title=title, status=status
+        )
+    await SectionGoal.create(
+        id=uuid.uuid4(),
+        section_id=a,
+        fiscal_year=2026,
+        title="取り下げた目標",
+        status="planned",
+        deleted=True,
+    )
+    # A month range does not narrow a year's goals; a section does.
+    progress = await queries.goal_progress(queries.period_of(2026, "2026-05", "2026-05", None, TODAY))
+    assert progress.by_status == {"on_track": 1, "achieved": 1, "behind": 1}
+    assert [g.title for g in progress.of_section(a)] == ["待ち時間を5分短縮", "案内表示の改善"]
+    only_b = await queries.goal_progress(queries.period_of(2026, None, None, b, TODAY))
+    assert [(g.title, g.status) for g in only_b.goals] == [("電話応対の向上", "behind")]
+    assert (await queries.goal_progress(queries.period_of(2024, None, None, None, TODAY))).goals == []
+
+    await login_as("demo-manager")
+    panel = await client.get("/dashboard/panels/goals?year=2026", headers={"HX-Request": "true"})
+    assert (
+        "待ち時間を5分短縮" in panel.text and "遅れあり" in panel.text and "取り下げた目標" not in panel.text
+    )
+    assert "前年度の目標" not in panel.text
+    exported = (await client.get("/dashboard/export/goals.csv?year=2026")).content.decode("utf-8-sig")
+    assert "電話応対の向上" in exported and "達成" in exported
+    empty = await client.get("/dashboard/panels/goals?year=2024", headers={"HX-Request": "true"})
+    assert "この年度の課の目標はまだ登録されていません" in empty.text
+
+
+async def test_desk_volume_counts_visits_and_handling_time_without_names(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    async def visit(day: dt.date, minutes: int | None, **extra: object) -> None:
+        await OkuyamiCase.create(
+            **{
+                "id": uuid.uuid4(),
+                "visit_date": day,
+                "handling_minutes": minutes,
+                "deceased_name": "川崎 太郎",
+            }
+            | extra
+        )
+
+    await visit(dt.date(2026, 4, 1), 40, status="closed", closed_on=dt.date(2026, 4, 1))  # first day of FY
+    await visit(dt.date(2026, 4, 30), 60)
+    await visit(dt.date(2026, 6, 15), 90, status="closed", purged=True, deceased_name="")  # purged: counted
+    await visit(dt.date(2026, 6, 16), None)  # handling time not recorded
+    await visit(dt.date(2027, 3, 31), 30, status="closed")  # last day of FY
+    await visit(dt.date(2026, 3, 31), 500)  # the previous fiscal year
+    await visit(dt.date(2026, 7, 1), 999, deleted=True)  # deleted cases do not count
+
+    desk = await queries.desk_volume(queries.period_of(2026, None, None, None, TODAY))
+    assert desk.months == [("2026-04", 2, 1), ("2026-06", 2, 1), ("2027-03", 1, 1)]
+    assert (desk.visits, desk.closed, desk.timed) == (5, 3, 4)
+    assert desk.mean_minutes == 55  # (40 + 60 + 90 + 30) / 4
+    assert desk.median_minutes == 50  # between 40 and 60
+    june = await queries.desk_volume(queries.period_of(2026, "2026-06", "2026-06", None, TODAY))
+    assert (june.visits, june.timed, june.median_minutes) == (2, 1, 90)
+    quiet = await queries.desk_volume(queries.period_of(2026, "2026-08", "2026-08", None, TODAY))
+    assert (quiet.visits, quiet.mean_minutes, quiet.median_minutes) == (0, None, None)
+
+    await login_as("demo-manager")
+    panel = await client.get("/dashboard/panels/okuyami?year=2026", headers={"HX-Request": "true"})
+    assert (
+        panel.status_code == 200
+        and "来庁 5 件（完了 3 件）" in panel.text
+        and "平均対応時間 55 分" in panel.text
+    )
+    assert "川崎" not in panel.text
+    exported = (await client.get("/dashboard/export/okuyami.csv?year=2026")).content.decode("utf-8-sig")
+    assert "2026-06,2,1" in exported and "川崎" not in exported

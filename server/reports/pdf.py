@@ -34,7 +34,8 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f}%"
 
 
-def render_pdf(report: Report, ward_name: str) -> bytes:
+def render_pdf(report: Report, ward_name: str, goal_status: dict[str, str]) -> bytes:
+    """``goal_status``: the goal statuses' wording in Japanese, the language the report is filed in."""
     buffer = io.BytesIO()
     period = report.period
     kind = "月次報告" if report.monthly else "年度報告"
@@ -93,15 +94,19 @@ def render_pdf(report: Report, ward_name: str) -> bytes:
             [25, 25, 25, 25, 50, 45],
         ),
     ]  # fmt: skip
-    goal_rows: list[list[Any]] = [["課", "目標", "指標", "目標値", "進捗"]]
+    goal_rows: list[list[Any]] = [["課", "目標", "指標", "目標値", "状況", "進捗", "年度末評価"]]
     for r in report.sections:
         for goal in r.goals:
-            goal_rows.append([r.section.name, goal.title, goal.indicator, goal.target, goal.progress])
+            status = goal_status.get(goal.status, goal.status)
+            goal_rows.append(
+                [r.section.name, goal.title, goal.indicator, goal.target, status, goal.progress,
+                 goal.year_end_evaluation or ""]
+            )  # fmt: skip
     if len(goal_rows) > 1:
         story += [
             Spacer(1, 4 * mm),
             Paragraph("課のサービス向上目標", style(12)),
-            _table(goal_rows, [35, 60, 45, 35, 95]),
+            _table(goal_rows, [30, 45, 35, 30, 20, 55, 55]),
         ]
     doc.build(story)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ from server import audit
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.dashboard import queries
+from server.goals.forms import STATUS_LABELS
 from server.models import Role, Section, User
 from server.rendering import render
 from server.reports import pdf, service
@@ -20,6 +21,7 @@ from server.state import AppState
 from server.timekeeping import today
 
 REPORT_USERS = roles(Role.CHIEF, Role.MANAGER)
+FILING_LANGUAGE = "ja"  # the PDF is filed in Japanese whatever the screen's language
 
 
 def _period(
@@ -49,6 +51,7 @@ async def report_page(
         "month": period.start.strftime("%Y-%m") if monthly else "",
         "sections": await Section.all().order_by("sort_order"),
         "query": request.url.query,
+        "status_labels": STATUS_LABELS,
     }
     return render(request, "reports/report.html", context)
 
@@ -63,7 +66,9 @@ async def report_pdf(
     period, monthly = _period(request, year, month, section)
     report = await service.build(period, today(), monthly=monthly)
     state: AppState = request.app.state.madoguchi
-    content = pdf.render_pdf(report, state.settings.ward_name)
+    japanese = state.catalogs.gettext(FILING_LANGUAGE)
+    goal_status = {status: japanese(label) for status, label in STATUS_LABELS.items()}
+    content = pdf.render_pdf(report, state.settings.ward_name, goal_status)
     await audit.record(request, "report.pdf", target_type="report", target_id=f"{period.start}:{period.end}")
     name = f"report-{period.start:%Y%m}-{period.end:%Y%m}.pdf"
     return Response(

@@ -168,15 +168,21 @@ async def test_the_fiscal_year_report_and_a_month_s_report_print_and_download(
     a, _ = await two_sections()
     await inspect(a, dt.date(2026, 4, 1), passed=9, failed=1)
     await inspect(a, dt.date(2026, 5, 31), passed=1, failed=1)
+    await SectionGoal.create(
+        id=uuid.uuid4(), section_id=a, fiscal_year=2026, title="待ち時間の短縮", status="achieved",
+        year_end_evaluation="平均4分に短縮できた",
+    )  # fmt: skip
     await login_as("demo-manager")
     year = await client.get("/reports", params={"year": 2026, "section": a})
     assert year.status_code == 200 and "年度報告" in year.text and "83%" in year.text
+    assert "待ち時間の短縮" in year.text and "達成" in year.text and "平均4分に短縮できた" in year.text
     may = await client.get("/reports", params={"month": "2026-05", "section": a})
     assert "月次報告" in may.text and "50%" in may.text and "令和8年5月31日" in may.text
     document = await client.get("/reports/report.pdf", params={"year": 2026})
     assert document.status_code == 200 and document.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(document.content)).pages)
     assert "年度報告" in text and "課ごとの結果" in text
+    assert "年度末評価" in text and "達成" in text and "平均4分に短縮できた" in text
     section_name = (await Section.get(id=a)).name
     assert section_name in text
 

@@ -7,6 +7,7 @@ Every figure comes with the count it rests on, so a page can say how much a numb
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -241,14 +242,34 @@ class DeviceHealth:
     last_sync_at: dt.datetime | None
     unsent: int
     revoked: bool
+    conflicts: int = 0  # open conflicts with an edit from this device among the candidates
 
 
 async def sync_health() -> tuple[list[DeviceHealth], int]:
+    """Each device's last sync, what it last said it had unsent, and the open conflicts it is part of.
+    Open conflicts are few (each is decided and closed), so reading their candidates stays cheap."""
+    per_device: dict[str, int] = {}
+    open_conflicts = await SyncConflict.filter(status="open").values_list("candidates", flat=True)
+    for candidates in open_conflicts:
+        try:
+            clients = {str(c.get("client_id")) for c in json.loads(str(candidates)) if isinstance(c, dict)}
+        except (json.JSONDecodeError, TypeError):
+            continue
+        for client in clients:
+            per_device[client] = per_device.get(client, 0) + 1
     devices = await Device.all().select_related("user").order_by("-last_sync_at")
     rows = [
-        DeviceHealth(d.label, d.user.login, d.last_sync_at, d.unsent_reported, d.revoked) for d in devices
+        DeviceHealth(
+            d.label,
+            d.user.login,
+            d.last_sync_at,
+            d.unsent_reported,
+            d.revoked,
+            per_device.get(str(d.client_id), 0),
+        )
+        for d in devices
     ]
-    return rows, await SyncConflict.filter(status="open").count()
+    return rows, len(open_conflicts)
 
 
 @dataclass(frozen=True)

@@ -317,10 +317,10 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
         out.append(["平均対応時間(分)", mean, f"記録 {desk.timed} 件"])
         out.append(["対応時間の中央値(分)", median, ""])
         return out
-    out = [["端末", "利用者", "最終同期", "未送信(報告値)", "停止"]]
+    out = [["端末", "利用者", "最終同期", "未送信(報告値)", "未解決の競合", "停止"]]
     for d in context["devices"]:
         synced = d.last_sync_at.isoformat() if d.last_sync_at else ""
-        out.append([d.label, d.login, synced, d.unsent, "はい" if d.revoked else ""])
+        out.append([d.label, d.login, synced, d.unsent, d.conflicts, "はい" if d.revoked else ""])
     return out
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import uuid
 
 import httpx
@@ -14,6 +15,7 @@ from server.dashboard import queries
 from server.models import (
     ComplianceTarget,
     CorrectiveAction,
+    Device,
     Feedback,
     FeedbackSection,
     Inspection,
@@ -22,6 +24,7 @@ from server.models import (
     Section,
     SectionGoal,
     SelfCheckAnswer,
+    SyncConflict,
     User,
 )
 from tests.server.conftest import LoginAs
@@ -316,3 +319,47 @@ async def test_desk_volume_counts_visits_and_handling_time_without_names(
     assert "川崎" not in panel.text
     exported = (await client.get("/dashboard/export/okuyami.csv?year=2026")).content.decode("utf-8-sig")
     assert "2026-06,2,1" in exported and "川崎" not in exported
+
+
+async def test_sync_health_shows_each_device_and_the_conflicts_it_is_part_of(
+    client: httpx.AsyncClient, login_as: LoginAs
+) -> None:
+    staff = await User.get(login="demo-staff")
+    quiet, busy = uuid.uuid4(), uuid.uuid4()
+    await Device.create(client_id=quiet, user=staff, label="窓口タブレット1", unsent_reported=0)
+    await Device.create(
+        client_id=busy,
+        user=staff,
+        label="窓口タブレット2",
+        unsent_reported=7,
+        last_sync_at=dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC),
+    )
+
+    async def conflict(status: str, *clients: uuid.UUID) -> None:
+        await SyncConflict.create(
+            id=str(uuid.uuid4()),
+            table_name="section_goals",
+            record_id=str(uuid.uuid4()),
+            field="title",
+            kind="field",
+            candidates=json.dumps([{"client_id": str(c), "op_id": str(uuid.uuid4())} for c in clients]),
+            base_value="null",
+            provisional_value="null",
+            status=status,
+            opened_at="2026-11-20T09:00:00Z",
+        )
+
+    await conflict("open", busy, quiet)
+    await conflict("open", busy, busy)  # two edits from one tablet: one conflict for it
+    await conflict("resolved", quiet, busy)  # decided: no longer counts
+    devices, open_total = await queries.sync_health()
+    per = {d.label: d for d in devices}
+    assert open_total == 2
+    assert (per["窓口タブレット2"].conflicts, per["窓口タブレット2"].unsent) == (2, 7)
+    assert per["窓口タブレット1"].conflicts == 1
+
+    await login_as("demo-manager")
+    panel = await client.get("/dashboard/panels/sync", headers={"HX-Request": "true"})
+    assert "窓口タブレット2" in panel.text and '<a href="/conflicts">2</a>' in panel.text
+    exported = (await client.get("/dashboard/export/sync.csv")).content.decode("utf-8-sig")
+    assert "未解決の競合" in exported and "窓口タブレット2,demo-staff" in exported

@@ -27,11 +27,33 @@ class Item:
     photo_on_fail: bool = False  # a 不適 answer must have a photo (otherwise a photo is only offered)
     action_on_fail: bool = False  # a 不適 answer must raise a corrective action
     standard: str = ""  # the service standard this item checks (区役所サービス基準 code)
+    # The English screen's wording. Answers always store the Japanese option, so results stay comparable
+    # whichever language an inspector used.
+    text_en: str = ""
+    unit_en: str = ""
+    options_en: tuple[str, ...] = ()
+
+    def text_in(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text
+
+    def unit_in(self, language: str) -> str:
+        return self.unit_en if language == "en" and self.unit_en else self.unit
+
+    def option_label(self, option: str, language: str) -> str:
+        """How a stored choice reads on the screen."""
+        if language == "en" and len(self.options_en) == len(self.options) and option in self.options:
+            return self.options_en[self.options.index(option)]
+        return option
+
+    def choice_labels(self, value: Any, language: str) -> str:
+        """A single or multiple choice answer as the screen reads it."""
+        chosen = value if isinstance(value, list) else [value]
+        return "、".join(self.option_label(str(option), language) for option in chosen)
 
     def as_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"key": self.key, "text": self.text, "type": self.type}
         data["required"] = self.required
-        for name in ("unit", "standard"):
+        for name in ("unit", "standard", "text_en", "unit_en"):
             if getattr(self, name):
                 data[name] = getattr(self, name)
         for name in ("min", "max"):
@@ -39,6 +61,8 @@ class Item:
                 data[name] = getattr(self, name)
         if self.options:
             data["options"] = list(self.options)
+        if self.options_en:
+            data["options_en"] = list(self.options_en)
         for name in ("photo_on_fail", "action_on_fail"):
             if getattr(self, name):
                 data[name] = True
@@ -51,6 +75,9 @@ class Part:
     title: str
     title_en: str = ""
     items: tuple[Item, ...] = field(default_factory=tuple)
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
 
 
 def parse_body(raw: str | list[dict[str, Any]]) -> list[Part]:
@@ -70,6 +97,9 @@ def parse_body(raw: str | list[dict[str, Any]]) -> list[Part]:
                 photo_on_fail=bool(i.get("photo_on_fail")),
                 action_on_fail=bool(i.get("action_on_fail")),
                 standard=i.get("standard", ""),
+                text_en=i.get("text_en", ""),
+                unit_en=i.get("unit_en", ""),
+                options_en=tuple(i.get("options_en", ())),
             )
             for i in row["items"]
         )

@@ -143,10 +143,16 @@ class ItemForm:
     photo_on_fail: bool = False
     action_on_fail: bool = False
     standard: str = ""
+    text_en: str = ""
+    unit_en: str = ""
+    options_en: str = ""
     errors: dict[str, str] = field(default_factory=dict)
 
     def option_list(self) -> tuple[str, ...]:
         return tuple(line.strip() for line in self.options.splitlines() if line.strip())
+
+    def option_en_list(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.options_en.splitlines() if line.strip())
 
     def values(self) -> dict[str, object]:
         """The stored fields: settings that do not apply to the chosen type are not kept."""
@@ -163,6 +169,9 @@ class ItemForm:
             "photo_on_fail": self.photo_on_fail and pass_fail,
             "action_on_fail": self.action_on_fail and pass_fail,
             "standard": self.standard,
+            "text_en": self.text_en,
+            "unit_en": self.unit_en if number else "",
+            "options_en": self.option_en_list() if self.type in CHOICE_TYPES else (),
         }
 
 
@@ -179,6 +188,9 @@ def parse_item(data: dict[str, str], part_keys: set[str], standards: Collection[
         photo_on_fail=data.get("photo_on_fail") == "on",
         action_on_fail=data.get("action_on_fail") == "on",
         standard=_clean(data.get("standard")).upper(),
+        text_en=_clean(data.get("text_en")),
+        unit_en=_clean(data.get("unit_en")),
+        options_en=(data.get("options_en") or "").strip(),
     )
     if form.part not in part_keys:
         form.errors["part"] = N_("Choose a part from the list.")
@@ -186,12 +198,16 @@ def parse_item(data: dict[str, str], part_keys: set[str], standards: Collection[
         form.errors["text"] = N_("Enter what the inspector checks.")
     elif len(form.text) > TEXT_LIMIT:
         form.errors["text"] = N_("The text is too long (300 characters at most).")
+    if len(form.text_en) > TEXT_LIMIT:
+        form.errors["text_en"] = N_("The text is too long (300 characters at most).")
     if form.type not in ANSWER_TYPES:
         form.errors["type"] = N_("Choose the kind of answer.")
     if form.type == "number":
         _check_range(form)
         if len(form.unit) > 20:
             form.errors["unit"] = N_("The unit is too long (20 characters at most).")
+        if len(form.unit_en) > 20:
+            form.errors["unit_en"] = N_("The unit is too long (20 characters at most).")
     if form.type in CHOICE_TYPES:
         _check_options(form)
     if form.standard and form.standard not in standards:
@@ -220,3 +236,11 @@ def _check_options(form: ItemForm) -> None:
         form.errors["options"] = N_("Each choice may appear only once.")
     elif any(len(o) > OPTION_LIMIT for o in options):
         form.errors["options"] = N_("A choice is too long (100 characters at most).")
+    english = form.option_en_list()
+    if english and len(english) != len(options):
+        # Each English line names the Japanese choice on the same line: a different count would mislabel.
+        form.errors["options_en"] = N_(
+            "Give one English choice per Japanese choice, in the same order, or none."
+        )
+    elif any(len(o) > OPTION_LIMIT for o in english):
+        form.errors["options_en"] = N_("A choice is too long (100 characters at most).")

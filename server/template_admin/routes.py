@@ -327,6 +327,9 @@ async def edit_item(
         photo_on_fail=item.photo_on_fail,
         action_on_fail=item.action_on_fail,
         standard=item.standard,
+        text_en=item.text_en,
+        unit_en=item.unit_en,
+        options_en="\n".join(item.options_en),
     )
     return await _item_page(request, template, form, item_key)
 

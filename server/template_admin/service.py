@@ -222,6 +222,9 @@ def _item(key: str, form: ItemForm) -> Item:
         photo_on_fail=bool(values["photo_on_fail"]),
         action_on_fail=bool(values["action_on_fail"]),
         standard=str(values["standard"]),
+        text_en=str(values["text_en"]),
+        unit_en=str(values["unit_en"]),
+        options_en=values["options_en"],  # type: ignore[arg-type]
     )
 
 

@@ -12,6 +12,7 @@ import httpx
 from litestar import Litestar
 from pypdf import PdfReader
 
+from server.i18n import LANGUAGE_COOKIE
 from server.inspections.records import answer_id
 from server.inspections.templates import items_of
 from server.models import Inspection, InspectionAnswer, InspectionTemplate, SyncConflict, SyncRejected, User
@@ -225,6 +226,24 @@ async def test_walk_page_renders_every_item_for_the_tablet(login_as: LoginAs) ->
     assert page.text.count("data-item ") == len(items_of(template))
     assert 'data-key="mado-08"' in page.text and 'data-max="200"' in page.text
     assert (await client.get("/inspections/walk/999999")).status_code == 404
+
+
+async def test_on_the_english_screen_items_read_in_english_and_answers_keep_the_japanese_value(
+    login_as: LoginAs,
+) -> None:
+    client = await login_as("demo-staff")
+    template = await shokuba()
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    page = await client.get(f"/inspections/walk/{template.id}")
+    assert "Staff wear their name badges where they can be seen" in page.text
+    assert "職員が名札を見える位置に着用している" not in page.text
+    assert "Visitors waiting" in page.text and "（people）" in page.text
+    # A choice is shown in English and stored in Japanese, so results compare across languages.
+    assert 'value="文字が小さい" data-choice> Text too small</label>' in page.text
+    assert "At the counter" in page.text
+    client.cookies.set(LANGUAGE_COOKIE, "ja")
+    japanese = await client.get(f"/inspections/walk/{template.id}")
+    assert "職員が名札を見える位置に着用している" in japanese.text and "Visitors waiting" not in japanese.text
 
 
 async def test_the_report_is_a_pdf_with_japanese_text(login_as: LoginAs) -> None:

@@ -325,3 +325,32 @@ async def test_an_item_edited_in_place_comes_back_as_a_form_or_as_the_redrawn_li
     assert saved.status_code == 200 and saved.headers["HX-Retarget"] == "#editor-parts"
     assert 'id="editor-parts"' in saved.text and "言い換えた項目" in saved.text
     assert items_of(await InspectionTemplate.get(id=draft.id))[key].text == "言い換えた項目"
+
+
+async def test_an_item_s_english_wording_is_saved_and_choices_must_pair_up(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    draft = await _new_draft(client)
+    part = parse_body(draft.body)[0].key
+    base = {"part": part, "text": "待合の混雑", "type": "single_choice", "options": "空いている\n混雑"}
+    mismatched = await post_form(
+        client,
+        f"/admin/templates/{draft.id}/items/new",
+        {**base, "text_en": "Waiting area", "options_en": "Quiet\nCrowded\nVery crowded"},
+    )
+    assert mismatched.status_code == 422 and "同じ数を同じ順に" in mismatched.text
+    assert "Very crowded" in mismatched.text, "what was typed comes back"
+    saved = await post_form(
+        client,
+        f"/admin/templates/{draft.id}/items/new",
+        {**base, "text_en": "Waiting area", "options_en": "Quiet\nCrowded"},
+    )
+    assert saved.status_code in {302, 303}
+    key = saved.headers["location"].split("#item-")[1]
+    item = items_of(await InspectionTemplate.get(id=draft.id))[key]
+    assert (item.text_en, item.options_en) == ("Waiting area", ("Quiet", "Crowded"))
+    assert item.option_label("混雑", "en") == "Crowded" and item.option_label("混雑", "ja") == "混雑"
+    form = await client.get(f"/admin/templates/{draft.id}/items/{key}")
+    assert "Waiting area" in form.text and "Quiet\nCrowded" in form.text
+    # The seeded templates come with their English wording.
+    seeded = items_of(await _published())
+    assert all(i.text_en for i in seeded.values())

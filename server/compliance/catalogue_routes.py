@@ -87,6 +87,7 @@ def _values(form: StandardForm) -> dict[str, Any]:
         "group_name": form.group_name,
         "group_name_en": form.group_name_en,
         "text": form.text,
+        "text_en": form.text_en,
         "applies_to": form.applies_to,
         "sort_order": int(form.sort_order),
     }
@@ -102,6 +103,7 @@ async def edit_standard(request: Request[Any, Any, Any], standard_id: FromPath[i
         code=standard.code,
         group_key=standard.group_key,
         text=standard.text,
+        text_en=standard.text_en,
         applies_to=standard.applies_to.value,
         sort_order=str(standard.sort_order),
     )

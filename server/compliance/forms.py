@@ -22,6 +22,7 @@ class StandardForm:
     group_name: str = ""
     group_name_en: str = ""
     text: str = ""
+    text_en: str = ""
     applies_to: str = AppliesTo.ALL.value
     sort_order: str = "0"
     errors: dict[str, str] = field(default_factory=dict)
@@ -36,6 +37,7 @@ def parse_standard(data: dict[str, str], *, known_groups: set[str]) -> StandardF
         group_name=data.get("group_name", "").strip(),
         group_name_en=data.get("group_name_en", "").strip(),
         text=data.get("text", "").strip(),
+        text_en=data.get("text_en", "").strip(),
         applies_to=data.get("applies_to", ""),
         sort_order=data.get("sort_order", "0").strip() or "0",
     )
@@ -52,6 +54,8 @@ def parse_standard(data: dict[str, str], *, known_groups: set[str]) -> StandardF
         form.errors["text"] = N_("Enter the text staff see.")
     elif len(form.text) > 300:
         form.errors["text"] = N_("The text is too long (300 characters at most).")
+    if len(form.text_en) > 300:
+        form.errors["text_en"] = N_("The text is too long (300 characters at most).")
     if form.applies_to not in {a.value for a in AppliesTo}:
         form.errors["applies_to"] = N_("Choose whom the standard applies to.")
     if not re.fullmatch(r"-?\d{1,6}", form.sort_order):

@@ -64,6 +64,7 @@ async def seed_standards() -> int:
                     "group_name": group["name"],
                     "group_name_en": group.get("name_en", ""),
                     "text": row["text"],
+                    "text_en": row.get("text_en", ""),
                     "applies_to": AppliesTo(row["applies_to"]),
                     "sort_order": order,
                 },
@@ -71,6 +72,11 @@ async def seed_standards() -> int:
             if was_created:
                 await _remember(standard, "")
                 created += 1
+            elif not standard.text_en and standard.text == row["text"] and row.get("text_en"):
+                # A catalogue from before English wording existed: the unchanged seeded text gains its
+                # English; a ward's own rewording is left for an administrator to translate.
+                standard.text_en = row["text_en"]
+                await standard.save(update_fields=["text_en"])
     return created
 
 
@@ -114,6 +120,7 @@ async def save_standard(
             code=values["code"],
             group_key=values["group_key"],
             text=values["text"],
+            text_en=values.get("text_en", ""),
             applies_to=AppliesTo(values["applies_to"]),
             sort_order=values["sort_order"],
             **names,
@@ -126,6 +133,7 @@ async def save_standard(
         or standard.group_key != values["group_key"]
     )
     standard.text = values["text"]
+    standard.text_en = values.get("text_en", "")
     standard.applies_to = AppliesTo(values["applies_to"])
     standard.group_key = values["group_key"]
     standard.group_name, standard.group_name_en = names["group_name"], names["group_name_en"]

@@ -51,6 +51,9 @@ class ServiceStandard(Model):
     group_name = fields.CharField(max_length=100)
     group_name_en = fields.CharField(max_length=100, default="", db_default="")
     text = fields.CharField(max_length=300)
+    # The English screen's wording of the current text. The Japanese text is the standard: changing only
+    # the English does not make a new version.
+    text_en = fields.CharField(max_length=300, default="", db_default="")
     applies_to = fields.CharEnumField(AppliesTo, max_length=16, default=AppliesTo.ALL)
     sort_order = fields.IntField(default=0, db_default=0)
     version = fields.IntField(default=1, db_default=1)
@@ -60,6 +63,9 @@ class ServiceStandard(Model):
     class Meta:
         table = "service_standard"
         ordering = ["sort_order", "code"]
+
+    def text_in(self, language: str) -> str:
+        return self.text_en if language == "en" and self.text_en else self.text
 
 
 class ServiceStandardVersion(Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar import Litestar
 
+from server.compliance.service import seed_standards
+from server.i18n import LANGUAGE_COOKIE
 from server.models import AuditEvent, ServiceStandard, ServiceStandardVersion, User
 from tests.server.conftest import LoginAs, post_form
 
@@ -52,6 +54,41 @@ async def test_a_changed_order_alone_is_not_a_new_version(login_as: LoginAs) -> 
     values = {"group_key": standard.group_key, "text": standard.text, "applies_to": "all", "sort_order": "5"}
     await post_form(admin, f"/admin/standards/{standard.id}", values)
     assert (await ServiceStandard.get(code="SB-02")).version == 1
+
+
+async def test_standards_read_in_english_on_the_english_screen(login_as: LoginAs) -> None:
+    admin = await login_as("demo-admin")
+    standard = await ServiceStandard.get(code="SB-02")
+    assert standard.text_en == "Is neatly dressed in a way fitting public service"
+    # Changing only the English wording keeps the version: the Japanese text is the standard.
+    values = {
+        "group_key": standard.group_key,
+        "text": standard.text,
+        "text_en": "Dresses neatly, as fits public service",
+        "applies_to": "all",
+        "sort_order": str(standard.sort_order),
+    }
+    await post_form(admin, f"/admin/standards/{standard.id}", values)
+    changed = await ServiceStandard.get(code="SB-02")
+    assert (changed.text_en, changed.version) == ("Dresses neatly, as fits public service", 1)
+    too_long = await post_form(admin, f"/admin/standards/{standard.id}", {**values, "text_en": "x" * 301})
+    assert too_long.status_code == 422 and "300文字以内" in too_long.text
+
+    staff = await login_as("demo-staff")
+    staff.cookies.set(LANGUAGE_COOKIE, "en")
+    sheet = await staff.get("/self-check")
+    assert "Dresses neatly, as fits public service" in sheet.text
+    assert "清潔感のある、公務にふさわしい身だしなみをしている" not in sheet.text
+    staff.cookies.set(LANGUAGE_COOKIE, "ja")
+    assert "清潔感のある、公務にふさわしい身だしなみをしている" in (await staff.get("/self-check")).text
+
+
+async def test_seeding_again_gives_unchanged_standards_their_english_only(app: Litestar) -> None:
+    await ServiceStandard.all().update(text_en="")
+    await ServiceStandard.filter(code="SB-03").update(text="窓口で飲食をしていない")  # the ward's rewording
+    await seed_standards()
+    assert (await ServiceStandard.get(code="SB-01")).text_en.startswith("Wears the name badge")
+    assert (await ServiceStandard.get(code="SB-03")).text_en == ""
 
 
 async def test_a_new_standard_in_a_new_group_and_bad_input_keeps_the_text(login_as: LoginAs) -> None:

@@ -21,8 +21,9 @@ from server.okuyami.records import OKUYAMI_CASES
 from server.sync_api.service import SyncService
 
 
-async def open_case(case_id: uuid.UUID) -> OkuyamiCase:
-    case = await OkuyamiCase.get_or_none(id=case_id)
+async def open_case(case_id: uuid.UUID, ward: str) -> OkuyamiCase:
+    """A case of the person's ward; another ward's case is as unknown as a missing one (404)."""
+    case = await OkuyamiCase.get_or_none(id=case_id, ward=ward)
     if case is None or case.deleted or case.purged:
         raise NotFoundException("No such case.")
     return case
@@ -86,9 +87,11 @@ class Statistics:
     top_procedures: list[tuple[str, int]]
 
 
-async def statistics() -> Statistics:
-    """Anonymous figures only: what a manager may see, and what remains after the purge."""
-    rows = await OkuyamiCase.all().values("visit_date", "status", "procedures", "handling_minutes", "purged")
+async def statistics(ward: str) -> Statistics:
+    """Anonymous figures of one ward only: what a manager may see, and what remains after the purge."""
+    rows = await OkuyamiCase.filter(ward=ward).values(
+        "visit_date", "status", "procedures", "handling_minutes", "purged"
+    )
     months: Counter[str] = Counter()
     procedures: Counter[str] = Counter()
     minutes: list[int] = []
@@ -124,13 +127,15 @@ async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase
     return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
 
 
-async def week_of_slots(start: dt.date, slots_per_day: int, days: int = 10) -> list[tuple[dt.date, int]]:
-    """The next working days from ``start`` with the number of free slots of each."""
+async def week_of_slots(
+    ward: str, start: dt.date, slots_per_day: int, days: int = 10
+) -> list[tuple[dt.date, int]]:
+    """The next working days from ``start`` with the number of free slots of each, at the ward's desk."""
     result: list[tuple[dt.date, int]] = []
     day = start
     while len(result) < days:
         if day.weekday() < 5:
-            booked = await OkuyamiAppointment.filter(day=day, cancelled=False).count()
+            booked = await OkuyamiAppointment.filter(ward=ward, day=day, cancelled=False).count()
             result.append((day, max(slots_per_day - booked, 0)))
         day += dt.timedelta(days=1)
     return result

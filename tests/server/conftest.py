@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -17,6 +19,23 @@ from server.config import Settings
 from tests.databases import DEMO_PASSWORD
 
 CSRF_COOKIE = "madoguchi_csrf"
+
+
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no tables yet, to migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'steps.sqlite3'}"
+        return
+    server_url: str = request.getfixturevalue("postgres_server_url")
+    name = f"madoguchi_steps_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
 
 
 @pytest.fixture

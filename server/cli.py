@@ -176,19 +176,22 @@ def cmd_okuyami_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_okuyami_purge(_: argparse.Namespace) -> int:
-    from server.okuyami.service import purge_expired
+    from server.okuyami.service import PurgeReport, retention_run
     from server.sync_api.service import SyncService
     from server.timekeeping import today
 
     settings = _settings()
 
-    async def run() -> int:
+    async def run() -> PurgeReport | None:
         async with connected(settings.database_url):
             sync = SyncService(settings.secret_key, settings.data_dir)
-            return await purge_expired(sync, today(), settings.okuyami_retention_days)
+            return await retention_run(sync, today(), settings.okuyami_retention_days, "command")
 
-    count = asyncio.run(run())
-    print(f"Purged the personal data of {count} closed bereavement case(s).")
+    report = asyncio.run(run())
+    if report is None:
+        print("Another server is running the purge right now; nothing was done.")
+        return 0
+    print(f"Purged the personal data of {len(report.cases)} closed bereavement case(s).")
     return 0
 
 

@@ -1,16 +1,21 @@
 """Cases of the bereavement desk: reading a case's answers into an intake, its plan and guide, the
-statistics managers see (no names), and the retention purge."""
+statistics managers see (no names), and the retention purge (run by the server on a schedule, or by
+``madoguchi okuyami purge``)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 from litestar.exceptions import NotFoundException
+from tortoise.transactions import in_transaction
 
+from server import audit
 from server.models import OkuyamiAppointment, OkuyamiCase
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
@@ -19,6 +24,13 @@ from server.okuyami.plan import make_plan
 from server.okuyami.questions import answers_from_form
 from server.okuyami.records import OKUYAMI_CASES
 from server.sync_api.service import SyncService
+from server.timekeeping import today as office_today
+
+log = logging.getLogger("madoguchi.okuyami")
+# The PostgreSQL advisory lock the instances of one deployment share, so one of them purges at a time.
+PURGE_LOCK = 0x6F6B7579616D69  # "okuyami"
+# The first scheduled run waits this long after start-up, so a server restarted nightly still purges.
+FIRST_PURGE_DELAY_SECONDS = 60.0
 
 
 async def open_case(case_id: uuid.UUID, ward: str) -> OkuyamiCase:
@@ -141,13 +153,82 @@ async def week_of_slots(
     return result
 
 
+@dataclass(frozen=True)
+class PurgeReport:
+    cases: list[str]  # ids of the cases whose personal data went
+    bookings: int  # bookings whose caller's name and number went
+
+
+async def _purge(sync: SyncService, today: dt.date, retention_days: int) -> PurgeReport:
+    limit = today - dt.timedelta(days=retention_days)
+    bookings = await OkuyamiAppointment.filter(day__lte=limit).exclude(caller_name="", caller_phone="")
+    await OkuyamiAppointment.filter(id__in=[b.id for b in bookings]).update(caller_name="", caller_phone="")
+    purged = []
+    for case in await due_for_purge(today, retention_days):
+        # Through the engine: the record's content goes and a purge marker tells every tablet to drop it.
+        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
+            purged.append(str(case.id))
+    return PurgeReport(cases=purged, bookings=len(bookings))
+
+
 async def purge_expired(sync: SyncService, today: dt.date, retention_days: int) -> int:
     """Purge the personal data of every closed case past its retention period, and the callers' names
     of bookings as old; returns how many cases."""
-    limit = today - dt.timedelta(days=retention_days)
-    await OkuyamiAppointment.filter(day__lte=limit).update(caller_name="", caller_phone="")
-    purged = 0
-    for case in await due_for_purge(today, retention_days):
-        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
-            purged += 1
-    return purged
+    return len((await _purge(sync, today, retention_days)).cases)
+
+
+async def retention_run(
+    sync: SyncService, today: dt.date, retention_days: int, trigger: str
+) -> PurgeReport | None:
+    """One audited run of the retention purge. Several server instances may each schedule it: on
+    PostgreSQL the run holds an advisory lock for its transaction and an instance that finds it taken
+    does nothing (None); and a second run finds nothing left to purge, so running twice is harmless."""
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            rows = await conn.execute_query_dict("SELECT pg_try_advisory_xact_lock($1) AS got", [PURGE_LOCK])
+            if not rows[0]["got"]:
+                log.info("okuyami retention purge: another instance is running it, skipped")
+                return None
+        report = await _purge(sync, today, retention_days)
+        for case_id in report.cases:
+            await audit.record(
+                None,
+                "okuyami.case_purged",
+                login="system",
+                target_type="okuyami_case",
+                target_id=case_id,
+                detail={"trigger": trigger, "retention_days": retention_days},
+            )
+        await audit.record(
+            None,
+            "okuyami.retention_purge",
+            login="system",
+            target_type="okuyami_case",
+            detail={
+                "trigger": trigger,
+                "today": today.isoformat(),
+                "retention_days": retention_days,
+                "cases": len(report.cases),
+                "bookings": report.bookings,
+            },
+        )
+    log.info(
+        "okuyami retention purge (%s): %d case(s) and %d booking(s) closed before %s purged",
+        trigger,
+        len(report.cases),
+        report.bookings,
+        today - dt.timedelta(days=retention_days),
+    )
+    return report
+
+
+async def purge_on_schedule(sync: SyncService, retention_days: int, every_hours: int) -> None:
+    """The server's own retention purge: a minute after start-up, then every ``every_hours``. A failed run
+    is logged and tried again at the next interval; the task ends when the app stops (cancelled)."""
+    await asyncio.sleep(FIRST_PURGE_DELAY_SECONDS)
+    while True:
+        try:
+            await retention_run(sync, office_today(), retention_days, "scheduled")
+        except Exception:
+            log.exception("okuyami retention purge failed; it runs again in %d hour(s)", every_hours)
+        await asyncio.sleep(every_hours * 3600)

@@ -40,7 +40,13 @@ async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> 
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-" + "k" * 40, data_dir=tmp_path)
+    # The scheduled retention purge stays off unless a test asks for it.
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-" + "k" * 40,
+        data_dir=tmp_path,
+        okuyami_purge_hours=0,
+    )
 
 
 @pytest_asyncio.fixture

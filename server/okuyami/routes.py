@@ -377,22 +377,21 @@ async def book(request: Request[Any, Any, Any], data: FormBody) -> Template | Re
     """Book a slot for a caller; a taken slot or a bad field comes back with everything typed kept."""
     settings = _state(request).settings
     form = parse_booking(dict(data), today(), settings.okuyami_slots_per_day)
-    ward = _user(request).ward
-    if not form.errors and await OkuyamiAppointment.exists(
-        ward=ward, day=form.parsed_day, slot=int(form.slot), cancelled=False
-    ):
-        form.errors["slot"] = N_("This slot is already booked.")
-    if form.errors:
+    booking = None
+    if not form.errors:
+        booking = await service.book_slot(
+            _user(request).ward,
+            form.parsed_day,
+            int(form.slot),
+            form.caller_name,
+            form.caller_phone,
+            _user(request).login,
+        )
+        if booking is None:
+            form.errors["slot"] = N_("This slot is already booked.")
+    if form.errors or booking is None:
         day = form.parsed_day if "day" not in form.errors else today()
         return await _appointments_page(request, day, form, status_code=422)
-    booking = await OkuyamiAppointment.create(
-        ward=ward,
-        day=form.parsed_day,
-        slot=int(form.slot),
-        caller_name=form.caller_name,
-        caller_phone=form.caller_phone,
-        created_by=_user(request).login,
-    )
     await audit.record(
         request, "okuyami.appointment_booked", target_type="okuyami_appointment", target_id=booking.id
     )

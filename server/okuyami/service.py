@@ -139,6 +139,28 @@ async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase
     return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
 
 
+async def book_slot(
+    ward: str, day: dt.date, slot: int, caller_name: str, caller_phone: str, login: str
+) -> OkuyamiAppointment | None:
+    """Book a free slot, or None when it is taken. The check and the booking are one transaction, and on
+    PostgreSQL the ward's day is locked for it, so two people booking the same slot at the same moment
+    (or two server instances) never both succeed. (SQLite: a transaction holds the only connection.)"""
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            key = f"okuyami-booking:{ward}:{day.isoformat()}"
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [key])
+        if await OkuyamiAppointment.exists(ward=ward, day=day, slot=slot, cancelled=False):
+            return None
+        return await OkuyamiAppointment.create(
+            ward=ward,
+            day=day,
+            slot=slot,
+            caller_name=caller_name,
+            caller_phone=caller_phone,
+            created_by=login,
+        )
+
+
 async def week_of_slots(
     ward: str, start: dt.date, slots_per_day: int, days: int = 10
 ) -> list[tuple[dt.date, int]]:

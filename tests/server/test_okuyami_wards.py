@@ -4,6 +4,7 @@ existed move to the deployment's ward without a tablet losing one."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import json
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 
 from server.auth import service as auth_service
+from server.i18n import LANGUAGE_COOKIE
 from server.models import OkuyamiAppointment, OkuyamiCase, Role
 from tests.databases import DEMO_PASSWORD
 from tests.server.conftest import LoginAs, post_form
@@ -280,3 +282,29 @@ async def test_cases_stored_before_wards_move_to_the_deployment_s_ward(
         elsewhere = Tablet("elsewhere", actor=other)
         await elsewhere.pull(engine)
         assert ("okuyami_cases", rid) not in elsewhere.rows
+
+
+async def test_two_bookings_of_one_slot_at_the_same_moment_make_one_booking(login_as: LoginAs) -> None:
+    """Bookings are online only (docs/okuyami.md): the server is the one place a slot is given, so two
+    people booking the same slot at once get one booking and one "already booked"."""
+    from server.okuyami.service import book_slot
+
+    await login_as("demo-okuyami")  # the app (and its database) is up
+    monday = next_monday()
+    results = await asyncio.gather(
+        *(book_slot("高津区", monday, 3, f"発信者 {n}", "", "demo-okuyami") for n in range(4))
+    )
+    assert sum(r is not None for r in results) == 1
+    assert await OkuyamiAppointment.filter(day=monday, slot=3, cancelled=False).count() == 1
+    # Another ward's desk has its own slots.
+    assert await book_slot("中原区", monday, 3, "中原 発信者", "", "x") is not None
+
+
+async def test_the_booking_form_says_it_needs_a_connection(login_as: LoginAs) -> None:
+    client = await login_as("demo-okuyami")
+    page = await client.get("/okuyami/appointments")
+    assert "data-okuyami-booking" in page.text and "data-online-only-status" in page.text
+    assert "接続がないため、いま予約はできません" in page.text
+    client.cookies.set(LANGUAGE_COOKIE, "en")
+    english = await client.get("/okuyami/appointments")
+    assert "No connection: the booking cannot be made now." in english.text

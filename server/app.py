@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -33,6 +35,7 @@ from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
+from server.okuyami.service import purge_on_schedule
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
@@ -92,6 +95,22 @@ def create_app(settings: Settings) -> Litestar:
             await DatabaseSessionStore.delete_expired()
             yield
 
+    @asynccontextmanager
+    async def okuyami_retention(_: Litestar) -> AsyncIterator[None]:
+        """The bereavement desk's retention purge, run by the server itself (OKUYAMI_PURGE_HOURS)."""
+        if not settings.okuyami_purge_hours:
+            yield
+            return
+        task = asyncio.create_task(
+            purge_on_schedule(state.sync, settings.okuyami_retention_days, settings.okuyami_purge_hours)
+        )
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
     static = create_static_files_router(
         path="/static",
         directories=[STATIC_DIR],
@@ -125,7 +144,8 @@ def create_app(settings: Settings) -> Litestar:
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},
-        lifespan=[database],
+        # In order: the database opens first and closes last, after the purge task has stopped.
+        lifespan=[database, okuyami_retention],
         request_max_body_size=MAX_FORM_BYTES,
         state=State({"madoguchi": state}),
         openapi_config=None,

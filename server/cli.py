@@ -35,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     if not args.no_migrate:
-        asyncio.run(migrate(settings.database_url))
+        asyncio.run(migrate(settings.database_url, settings.default_ward))
     print(f"Madoguchi is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level=args.log_level, proxy_headers=False)
     return 0
@@ -43,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_migrate(_: argparse.Namespace) -> int:
     settings = _settings()
-    asyncio.run(migrate(settings.database_url))
+    asyncio.run(migrate(settings.database_url, settings.default_ward))
     print("Database is up to date.")
     return 0
 
@@ -68,6 +68,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                     "role": args.role,
                     "section_id": str(section.id) if section else "",
                     "password": password,
+                    "ward": args.ward or settings.default_ward,
                 },
                 creating=True,
                 section_ids={section.id} if section else set(),
@@ -84,8 +85,9 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 password=password,
                 role=Role(form.role),
                 section=section,
+                ward=form.ward,
             )
-            print(f"Created {form.login} ({form.role}).")
+            print(f"Created {form.login} ({form.role}, {form.ward}).")
             return 0
 
     return asyncio.run(run())
@@ -103,7 +105,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
         for item in logins:
             print(f"  {item.login:<14} {item.password:<16} {item.role.value}")
 
-    asyncio.run(migrate(settings.database_url))
+    asyncio.run(migrate(settings.database_url, settings.default_ward))
     asyncio.run(run())
     return 0
 
@@ -174,19 +176,22 @@ def cmd_okuyami_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_okuyami_purge(_: argparse.Namespace) -> int:
-    from server.okuyami.service import purge_expired
+    from server.okuyami.service import PurgeReport, retention_run
     from server.sync_api.service import SyncService
     from server.timekeeping import today
 
     settings = _settings()
 
-    async def run() -> int:
+    async def run() -> PurgeReport | None:
         async with connected(settings.database_url):
             sync = SyncService(settings.secret_key, settings.data_dir)
-            return await purge_expired(sync, today(), settings.okuyami_retention_days)
+            return await retention_run(sync, today(), settings.okuyami_retention_days, "command")
 
-    count = asyncio.run(run())
-    print(f"Purged the personal data of {count} closed bereavement case(s).")
+    report = asyncio.run(run())
+    if report is None:
+        print("Another server is running the purge right now; nothing was done.")
+        return 0
+    print(f"Purged the personal data of {len(report.cases)} closed bereavement case(s).")
     return 0
 
 
@@ -209,6 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--section", help="section code, e.g. kumin")
     create.add_argument("--password", help="password (asked for when omitted)")
+    create.add_argument("--ward", help="the person's ward, e.g. 中原区 (default: DEFAULT_WARD)")
     create.set_defaults(func=cmd_create_user)
 
     seed = commands.add_parser("seed-demo", help="create the sections and one demo account per role")

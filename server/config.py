@@ -14,6 +14,19 @@ from pathlib import Path
 
 SUPPORTED_LANGUAGES = ("ja", "en")
 OKUYAMI_HOUSEHOLD_HEAD_MODES = ("refined_15plus", "kawasaki_simple")
+# The wards of Kawasaki City, each with the code its sync scopes are named by. One deployment (one
+# database) may serve several of them: a person belongs to one ward, and bereavement cases are seen only
+# within theirs.
+KAWASAKI_WARDS = {
+    "川崎区": "kawasaki",
+    "幸区": "saiwai",
+    "中原区": "nakahara",
+    "高津区": "takatsu",
+    "宮前区": "miyamae",
+    "多摩区": "tama",
+    "麻生区": "asao",
+}
+DEFAULT_WARD = "高津区"
 
 
 class SettingsError(ValueError):
@@ -70,6 +83,14 @@ class Settings:
     okuyami_slots_per_day: int = 4
     """OKUYAMI_SLOTS_PER_DAY: bookable bereavement-desk visits per day."""
 
+    okuyami_purge_hours: int = 24
+    """OKUYAMI_PURGE_HOURS: hours between the server's own runs of the retention purge (``0``: never, when
+    ``madoguchi okuyami purge`` runs from cron instead)."""
+
+    default_ward: str = DEFAULT_WARD
+    """DEFAULT_WARD: the ward of new accounts and of data stored before wards existed (one of Kawasaki's
+    seven: 川崎区, 幸区, 中原区, 高津区, 宮前区, 多摩区, 麻生区)."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -91,6 +112,12 @@ class Settings:
         slots = _int(env, "OKUYAMI_SLOTS_PER_DAY", defaults.okuyami_slots_per_day)
         if not 1 <= slots <= 20:
             raise SettingsError("OKUYAMI_SLOTS_PER_DAY must be between 1 and 20")
+        purge_hours = _int(env, "OKUYAMI_PURGE_HOURS", defaults.okuyami_purge_hours)
+        if purge_hours < 0:
+            raise SettingsError("OKUYAMI_PURGE_HOURS must be 0 (off) or more")
+        ward = env.get("DEFAULT_WARD", "") or defaults.default_ward
+        if ward not in KAWASAKI_WARDS:
+            raise SettingsError(f"DEFAULT_WARD must be one of {', '.join(KAWASAKI_WARDS)}, not {ward!r}")
         database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
@@ -110,6 +137,8 @@ class Settings:
             okuyami_household_head_mode=head_mode,
             okuyami_retention_days=retention,
             okuyami_slots_per_day=slots,
+            okuyami_purge_hours=purge_hours,
+            default_ward=ward,
         )
 
     @staticmethod

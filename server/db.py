@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.executor import EXECUTOR_CACHE
+
+from server.config import DEFAULT_WARD
 
 MODELS_MODULE = "server.models"
 MIGRATIONS_MODULE = "server.migrations"
@@ -41,14 +44,22 @@ def _forget_prepared_statements() -> None:
     EXECUTOR_CACHE.clear()
 
 
-async def migrate(database_url: str) -> None:
+# The ward that data stored before wards existed belongs to (migration 0011 reads it). Migrations take no
+# arguments, so ``migrate`` hands the DEFAULT_WARD setting over this way; the ``tortoise`` developer
+# command leaves the default.
+migration_ward: ContextVar[str] = ContextVar("madoguchi_migration_ward", default=DEFAULT_WARD)
+
+
+async def migrate(database_url: str, default_ward: str = DEFAULT_WARD) -> None:
     """Apply every pending migration, then close the connections it opened."""
     from tortoise.migrations.api.migrate import migrate as run_migrations
 
     _forget_prepared_statements()
+    token = migration_ward.set(default_ward)
     try:
         await run_migrations(config=tortoise_config(database_url))
     finally:
+        migration_ward.reset(token)
         await Tortoise.close_connections()
 
 

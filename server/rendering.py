@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.response import Template
 
 from server.i18n import LANGUAGE_COOKIE, negotiate_language
-from server.models.accounts import ROLE_LABELS
+from server.models.accounts import ROLE_LABELS, WARD_LABELS
 from server.state import AppState
 
 
@@ -36,6 +36,7 @@ def base_context(request: Request[Any, Any, Any]) -> dict[str, Any]:
         "ward_name": state.settings.ward_name,
         "is_htmx": bool(getattr(request, "htmx", False)),
         "role_labels": ROLE_LABELS,
+        "ward_labels": WARD_LABELS,
         "user_key": user_key(state.settings.secret_key, user.id) if user is not None else "",
         **state.catalogs.template_functions(language),
         # For text that is not only ours (a reason that may quote what a device sent): translated when it

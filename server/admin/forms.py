@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from server.auth.passwords import MIN_LENGTH
+from server.config import DEFAULT_WARD, KAWASAKI_WARDS
 from server.i18n import N_
 from server.models import Role
 
@@ -19,6 +20,7 @@ class UserForm:
     display_name: str = ""
     role: str = Role.STAFF.value
     section_id: str = ""
+    ward: str = ""
     active: bool = True
     counter_duty: bool = False
     phone_duty: bool = False
@@ -26,12 +28,16 @@ class UserForm:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def parse_user(data: dict[str, str], *, creating: bool, section_ids: set[int]) -> UserForm:
+def parse_user(
+    data: dict[str, str], *, creating: bool, section_ids: set[int], ward: str = DEFAULT_WARD
+) -> UserForm:
+    """``ward``: what a form without the field keeps (the deployment's default, or the person's ward)."""
     form = UserForm(
         login=data.get("login", "").strip().lower(),
         display_name=data.get("display_name", "").strip(),
         role=data.get("role", ""),
         section_id=data.get("section_id", ""),
+        ward=data.get("ward", ward),
         active=data.get("active") == "on",
         counter_duty=data.get("counter_duty") == "on",
         phone_duty=data.get("phone_duty") == "on",
@@ -50,6 +56,8 @@ def parse_user(data: dict[str, str], *, creating: bool, section_ids: set[int]) -
             form.errors["section_id"] = N_("Choose a section from the list.")
     elif form.role in {Role.STAFF.value, Role.CHIEF.value}:
         form.errors["section_id"] = N_("Staff and section chiefs belong to a section.")
+    if form.ward not in KAWASAKI_WARDS:
+        form.errors["ward"] = N_("Choose a ward from the list.")
     if (creating or form.password) and len(form.password) < MIN_LENGTH:
         form.errors["password"] = N_("The password needs at least 10 characters.")
     return form

@@ -14,10 +14,12 @@ from server.admin.forms import SectionForm, UserForm, parse_section, parse_user
 from server.audit import record
 from server.auth import service as auth_service
 from server.auth.guards import roles
+from server.config import KAWASAKI_WARDS
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import AuditEvent, Role, Section, User
 from server.rendering import render
+from server.state import AppState
 
 ADMIN = roles(Role.ADMIN)
 AUDIT_PAGE_SIZE = 100
@@ -30,7 +32,13 @@ async def _user_form_page(
     return render(
         request,
         "admin/user_form.html",
-        {"form": form, "editing": editing, "sections": sections, "roles": list(Role)},
+        {
+            "form": form,
+            "editing": editing,
+            "sections": sections,
+            "roles": list(Role),
+            "wards": KAWASAKI_WARDS,
+        },
         status_code=status_code,
     )
 
@@ -45,14 +53,16 @@ async def list_users(request: Request[Any, Any, Any]) -> Template:
 @get("/admin/users/new", opt=ADMIN)
 async def new_user(request: Request[Any, Any, Any]) -> Template:
     """Form for a new account."""
-    return await _user_form_page(request, UserForm(), None)
+    state: AppState = request.app.state.madoguchi
+    return await _user_form_page(request, UserForm(ward=state.settings.default_ward), None)
 
 
 @post("/admin/users/new", opt=ADMIN)
 async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
     """Create an account."""
     section_ids = {s.id for s in await Section.all().only("id")}
-    form = parse_user(data, creating=True, section_ids=section_ids)
+    state: AppState = request.app.state.madoguchi
+    form = parse_user(data, creating=True, section_ids=section_ids, ward=state.settings.default_ward)
     if "login" not in form.errors and await User.exists(login=form.login):
         form.errors["login"] = N_("This login name is already used.")
     if form.errors:
@@ -66,6 +76,7 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
             password=form.password,
             role=Role(form.role),
             section=section,
+            ward=form.ward,
         )
         user.counter_duty, user.phone_duty = form.counter_duty, form.phone_duty
         await user.save()
@@ -73,7 +84,13 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
         form.errors["login"] = N_("This login name is already used.")
         form.password = ""
         return await _user_form_page(request, form, None, status_code=422)
-    await record(request, "user_created", target_type="user", target_id=user.id, detail={"role": user.role})
+    await record(
+        request,
+        "user_created",
+        target_type="user",
+        target_id=user.id,
+        detail={"role": user.role, "ward": user.ward},
+    )
     return Redirect("/admin/users")
 
 
@@ -88,6 +105,7 @@ async def edit_user(request: Request[Any, Any, Any], user_id: FromPath[int]) -> 
         display_name=user.display_name,
         role=user.role,
         section_id=str(user.section_id or ""),
+        ward=user.ward,
         active=user.active,
         counter_duty=user.counter_duty,
         phone_duty=user.phone_duty,
@@ -104,7 +122,7 @@ async def update_user(
     if user is None:
         raise NotFoundException()
     section_ids = {s.id for s in await Section.all().only("id")}
-    form = parse_user(data, creating=False, section_ids=section_ids)
+    form = parse_user(data, creating=False, section_ids=section_ids, ward=user.ward)
     form.login = user.login
     me = request.scope["state"]["user"]
     if user.id == me.id and (not form.active or form.role != Role.ADMIN.value):
@@ -115,6 +133,7 @@ async def update_user(
     user.display_name = form.display_name
     user.role = Role(form.role)
     user.section_id = int(form.section_id) if form.section_id else None
+    user.ward = form.ward
     user.active = form.active
     user.counter_duty, user.phone_duty = form.counter_duty, form.phone_duty
     await user.save()
@@ -125,7 +144,12 @@ async def update_user(
         "user_updated",
         target_type="user",
         target_id=user.id,
-        detail={"role": user.role, "active": user.active, "password_reset": bool(form.password)},
+        detail={
+            "role": user.role,
+            "ward": user.ward,
+            "active": user.active,
+            "password_reset": bool(form.password),
+        },
     )
     return Redirect("/admin/users")
 

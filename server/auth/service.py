@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from server.auth.passwords import hash_password, needs_rehash, verify_password
-from server.config import Settings
+from server.config import DEFAULT_WARD, Settings
 from server.models import LoginFailure, Role, Section, User
 
 
@@ -47,8 +47,10 @@ async def create_user(
     password: str,
     role: Role,
     section: Section | None = None,
+    ward: str = DEFAULT_WARD,
 ) -> User:
     return await User.create(
+        ward=ward,
         login=login,
         display_name=display_name,
         password_hash=hash_password(password),

@@ -18,8 +18,9 @@ from server.models import (
     SyncConflict,
     User,
 )
+from server.okuyami.records import scope_for as okuyami_scope
 from server.state import AppState
-from server.sync_api.registry import OKUYAMI, WARD, section_scope
+from server.sync_api.registry import WARD, section_scope
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, Kind
 
@@ -61,7 +62,7 @@ KIND_LABELS = {
 async def scopes_for(user: User) -> list[str]:
     if user.role is Role.MANAGER:
         sections = await Section.all().values_list("id", flat=True)
-        return [WARD, OKUYAMI, *(section_scope(i) for i in sections)]
+        return [WARD, okuyami_scope(user.ward), *(section_scope(i) for i in sections)]
     return [WARD, section_scope(user.section_id)] if user.section_id is not None else [WARD]
 
 

@@ -470,13 +470,13 @@ class DeskVolume:
     median_minutes: float | None
 
 
-async def desk_volume(period: Period) -> DeskVolume:
-    """Visits per month by visit date, one grouped query; purged cases still count (the purge keeps the
-    date and the handling time for exactly this)."""
+async def desk_volume(period: Period, ward: str) -> DeskVolume:
+    """One ward's visits per month by visit date, one grouped query; purged cases still count (the purge
+    keeps the date and the handling time for exactly this)."""
     conn = sql.connection()
     month = sql.month_key("visit_date", conn)
-    where = "deleted = ? AND visit_date >= ? AND visit_date <= ?"
-    params: list[Any] = [False, period.start, period.end]
+    where = "ward = ? AND deleted = ? AND visit_date >= ? AND visit_date <= ?"
+    params: list[Any] = [ward, False, period.start, period.end]
     found = await sql.rows(
         f"SELECT {month} AS month, COUNT(*) AS visits, "  # noqa: S608 - constant fragments, values are parameters
         "SUM(CASE WHEN status = 'closed' OR purged THEN 1 ELSE 0 END) AS closed, "

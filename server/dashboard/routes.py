@@ -187,7 +187,7 @@ async def _panel_context(
             if goals.by_status.get(status)
         ]
     elif name == "okuyami":
-        desk = await queries.desk_volume(period)
+        desk = await queries.desk_volume(period, request.scope["state"]["user"].ward)
         context["desk"] = desk
         context["bars"] = [svg.Bar(_month_label(key, language), visits) for key, visits, _ in desk.months]
     elif name == "sync":

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
+from server.config import DEFAULT_WARD
 from server.i18n import N_
 
 
@@ -51,6 +52,9 @@ class User(Model):
     )
     active = fields.BooleanField(default=True, db_default=True)
     language = fields.CharField(max_length=8, default="", db_default="")
+    # The ward (区) the person works for: bereavement cases are seen only within it. Accounts created in
+    # the app take the deployment's DEFAULT_WARD unless the administrator chooses another.
+    ward = fields.CharField(max_length=8, default=DEFAULT_WARD, db_default=DEFAULT_WARD)
     # Which service standards apply to the person: some concern only counter or telephone work.
     counter_duty = fields.BooleanField(default=False, db_default=False)
     phone_duty = fields.BooleanField(default=False, db_default=False)
@@ -76,4 +80,15 @@ ROLE_LABELS = {
     Role.CHIEF: N_("Section chief"),
     Role.MANAGER: N_("Manager"),
     Role.ADMIN: N_("System administrator"),
+}
+
+# Ward names as shown in English; the stored value is always the Japanese name (server.config.KAWASAKI_WARDS).
+WARD_LABELS = {
+    "川崎区": N_("Kawasaki Ward"),
+    "幸区": N_("Saiwai Ward"),
+    "中原区": N_("Nakahara Ward"),
+    "高津区": N_("Takatsu Ward"),
+    "宮前区": N_("Miyamae Ward"),
+    "多摩区": N_("Tama Ward"),
+    "麻生区": N_("Asao Ward"),
 }

@@ -10,9 +10,12 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.models import Model
 
+from server.config import DEFAULT_WARD
+
 
 class OkuyamiCase(Model):
     id = fields.UUIDField(primary_key=True)
+    ward = fields.CharField(max_length=8, default=DEFAULT_WARD, db_default=DEFAULT_WARD)  # the creator's
     visit_date = fields.DateField(null=True)
     notice_shown_at = fields.CharField(max_length=40, default="", db_default="")
     deceased_name = fields.CharField(max_length=200, default="", db_default="")
@@ -33,6 +36,7 @@ class OkuyamiCase(Model):
         indexes = [
             Index(fields=["visit_date"], name="idx_okuyami_case_visit"),
             Index(fields=["status"], name="idx_okuyami_case_status"),
+            Index(fields=["ward", "deleted", "visit_date"], name="idx_okuyami_case_ward"),
         ]
 
 
@@ -40,6 +44,7 @@ class OkuyamiAppointment(Model):
     """A desk booking taken by phone: a slot of a day, who called. Kept only as long as the case is."""
 
     id = fields.IntField(primary_key=True)
+    ward = fields.CharField(max_length=8, default=DEFAULT_WARD, db_default=DEFAULT_WARD)  # the desk's ward
     day = fields.DateField()
     slot = fields.IntField()
     caller_name = fields.CharField(max_length=100, default="", db_default="")
@@ -51,4 +56,7 @@ class OkuyamiAppointment(Model):
 
     class Meta:
         table = "okuyami_appointment"
-        indexes = [Index(fields=["day", "slot"], name="idx_okuyami_appointment_day")]
+        indexes = [
+            Index(fields=["day", "slot"], name="idx_okuyami_appointment_day"),
+            Index(fields=["ward", "day"], name="idx_okuyami_appointment_ward"),
+        ]

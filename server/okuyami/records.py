@@ -1,20 +1,22 @@
 """Bereavement cases as a synced table: the intake is typed on a desk tablet, offline if need be, and
-only the desk (and managers, for statistics) ever receive the records."""
+only the desk of the case's ward ever receives the records (managers see statistics, never records)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
 
 from server import audit
+from server.config import KAWASAKI_WARDS
 from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
 from server.okuyami.intake import NOT_COLLECTED, TEXT_MAX
 from server.okuyami.questions import QUESTIONS
-from sync import FieldSpec, FieldType, Op, Policy, RecordState, TableSpec, Workflow
+from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, TableSpec, Workflow
 
-SCOPE = "okuyami"  # the sync scope only the desk and managers receive (server/sync_api/registry.py)
+SCOPE_PREFIX = "okuyami:"  # one sync scope per ward, received only by that ward's desk (sync_api/registry)
 STATES = ("open", "closed")
 PROCEDURE_STATES = ("guided", "received", "done", "not_needed")
 PROCEDURE_STATE_LABELS = {
@@ -24,9 +26,17 @@ PROCEDURE_STATE_LABELS = {
     "not_needed": N_("Not needed"),
 }
 
+
+def scope_for(ward: str) -> str:
+    """``okuyami:takatsu``: an unknown ward gets a scope nobody receives, so its case is refused."""
+    return f"{SCOPE_PREFIX}{KAWASAKI_WARDS.get(ward, '')}"
+
+
 OKUYAMI_CASES = TableSpec(
     name="okuyami_cases",
     fields={
+        # Set by the server from the creating person's ward (``with_ward``), never by a tablet.
+        "ward": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=8),
         "visit_date": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
         "notice_shown_at": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=40),
         "answers": FieldSpec(FieldType.JSON, Policy.REVIEW, max_length=20_000),
@@ -36,15 +46,23 @@ OKUYAMI_CASES = TableSpec(
         "status": FieldSpec(FieldType.TEXT, Policy.STATE),
         "appointment_id": FieldSpec(FieldType.INT, Policy.LWW),
     },
-    scope_of=lambda _: SCOPE,
+    scope_of=lambda values: scope_for(str(values.get("ward") or "")),
     workflow=Workflow(
         field="status",
         transitions={"open": frozenset({"closed"}), "closed": frozenset({"open"})},
         rank={"open": 0, "closed": 1},
         initial="open",
     ),
-    required_on_create=frozenset({"visit_date", "notice_shown_at"}),
+    required_on_create=frozenset({"ward", "visit_date", "notice_shown_at"}),
 )
+
+
+def with_ward(op: Op, user: User) -> Op:
+    """A case belongs to the ward of the person who creates it: the server writes it into the create, so a
+    tablet (even one whose outbox predates wards) never has to, and ``authorize`` refuses any other."""
+    if op.table != OKUYAMI_CASES.name or op.kind is not Kind.CREATE or "ward" in op.fields:
+        return op
+    return dataclasses.replace(op, fields={**op.fields, "ward": user.ward})
 
 
 async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
@@ -52,6 +70,8 @@ async def authorize(user: User, op: Op, record: RecordState | None) -> str | Non
     if user.role is not Role.OKUYAMI:
         return "only the bereavement desk handles cases"
     fields = op.fields
+    if "ward" in fields and (op.kind is not Kind.CREATE or record is not None or fields["ward"] != user.ward):
+        return "a case belongs to the ward of the person who opens it and cannot move"
     notice = fields.get("notice_shown_at")
     if record is not None and not notice:
         register = record.registers.get("notice_shown_at")
@@ -119,10 +139,14 @@ async def project(record: RecordState) -> None:
             detail={"shown_at": v["notice_shown_at"] or ""},
         )
     if v["appointment_id"]:
-        await OkuyamiAppointment.filter(id=v["appointment_id"]).update(case_id=record.id)
+        # Only a booking of the case's own ward: an id typed on a tablet never reaches another ward's.
+        await OkuyamiAppointment.filter(id=v["appointment_id"], ward=str(v["ward"] or "")).update(
+            case_id=record.id
+        )
     await OkuyamiCase.update_or_create(
         id=record.id,
         defaults={
+            "ward": str(v["ward"] or ""),
             "visit_date": _date(v["visit_date"]),
             "notice_shown_at": v["notice_shown_at"] or "",
             "deceased_name": str(answers.get("deceased.name_kanji") or "")[:200],

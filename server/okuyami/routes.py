@@ -1,7 +1,9 @@
 """おくやみコーナー pages: the purpose notice, the questionnaire (offline on the desk tablet), the family's
 guide on screen, in print and as a PDF, case progress, and anonymous statistics for managers.
 
-Only おくやみ担当 see cases. Every page that shows a case's personal data writes an audit event.
+Only おくやみ担当 see cases, and only their own ward's: every case, booking and figure is read through the
+person's ward, so another ward's case is a 404. Every page that shows a case's personal data writes an
+audit event.
 """
 
 from __future__ import annotations
@@ -61,7 +63,10 @@ def _questionnaire(values: dict[str, str], errors: dict[str, str]) -> dict[str, 
 @get("/okuyami", opt=DESK)
 async def desk(request: Request[Any, Any, Any]) -> Template:
     """Today's and recent cases of the desk, newest first."""
-    cases = await OkuyamiCase.filter(deleted=False, purged=False).order_by("-visit_date").limit(100)
+    ward = _user(request).ward
+    cases = (
+        await OkuyamiCase.filter(ward=ward, deleted=False, purged=False).order_by("-visit_date").limit(100)
+    )
     await audit.record(
         request, "okuyami.cases_listed", target_type="okuyami_case", detail={"count": len(cases)}
     )
@@ -75,7 +80,11 @@ async def desk(request: Request[Any, Any, Any]) -> Template:
 @get("/okuyami/new", opt=DESK)
 async def notice(request: Request[Any, Any, Any], appointment: FromQuery[int | None] = None) -> Template:
     """The purpose notice (利用目的の明示), shown before anything about the family is typed."""
-    booked = await OkuyamiAppointment.get_or_none(id=appointment, cancelled=False) if appointment else None
+    booked = (
+        await OkuyamiAppointment.get_or_none(id=appointment, ward=_user(request).ward, cancelled=False)
+        if appointment
+        else None
+    )
     return render(request, "okuyami/notice.html", {"today": today().isoformat(), "appointment": booked})
 
 
@@ -85,13 +94,16 @@ async def notice_shown(request: Request[Any, Any, Any], data: FormBody) -> Templ
     case_id = str(uuid.uuid4())
     moment = now().isoformat()
     fields: dict[str, Any] = {
+        "ward": _user(request).ward,
         "visit_date": today().isoformat(),
         "notice_shown_at": moment,
         "status": "open",
         "started_at": moment,
     }
     appointment = data.get("appointment_id", "")
-    if appointment.isdigit() and await OkuyamiAppointment.exists(id=int(appointment)):
+    if appointment.isdigit() and await OkuyamiAppointment.exists(
+        id=int(appointment), ward=_user(request).ward
+    ):
         fields["appointment_id"] = int(appointment)
     result = await _state(request).sync.web_write(_user(request), TABLE, case_id, Kind.CREATE, fields, None)
     if result["status"] == "rejected":
@@ -109,7 +121,7 @@ async def intake_on_tablet(request: Request[Any, Any, Any]) -> Template:
 
 @get("/okuyami/cases/{case_id:uuid}/intake", opt=DESK)
 async def edit_intake(request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]) -> Template:
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     await audit.record(request, "okuyami.intake_viewed", target_type="okuyami_case", target_id=str(case.id))
     return render(
         request, "okuyami/intake.html", {**_questionnaire(service.form_answers(case), {}), "case": case}
@@ -121,7 +133,7 @@ async def save_intake(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], data: FormBody
 ) -> Template | Redirect:
     """Without JavaScript (or online): check the answers first; a bad one comes back at its field."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     # Only the questionnaire's own fields are kept; anything else posted is not personal data we collect.
     form = {k: v for k, v in data.items() if k in QUESTIONS}
     try:
@@ -164,7 +176,7 @@ async def _guide_context(request: Request[Any, Any, Any], case: OkuyamiCase) -> 
 async def show_guide(request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]) -> Template:
     """The family's guide. Answers that cannot be used (typed offline) come back as the questionnaire
     with the message at each field and everything typed kept."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     try:
         context = await _guide_context(request, case)
     except IntakeError as exc:
@@ -180,7 +192,7 @@ async def show_guide(request: Request[Any, Any, Any], case_id: FromPath[uuid.UUI
 @post("/okuyami/cases/{case_id:uuid}/printed", opt=DESK)
 async def guide_printed(request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]) -> Response[None]:
     """The browser tells the server the guide went to the printer, for the audit log."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     await audit.record(request, "okuyami.guide_printed", target_type="okuyami_case", target_id=str(case.id))
     return Response(None, status_code=204)
 
@@ -189,7 +201,7 @@ async def guide_printed(request: Request[Any, Any, Any], case_id: FromPath[uuid.
 async def guide_pdf(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID]
 ) -> Response[bytes] | Template:
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     try:
         context = await _guide_context(request, case)
     except IntakeError as exc:
@@ -234,7 +246,7 @@ async def show_sheet(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], procedure_id: FromPath[str]
 ) -> Template:
     """A pre-filled application sheet to print, with the deceased's and the visitor's data in place."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     try:
         context = await _sheet(case, procedure_id, request)
     except IntakeError as exc:
@@ -255,7 +267,7 @@ async def sheet_pdf(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], procedure_id: FromPath[str], data: FormBody
 ) -> Response[bytes] | Template:
     """The sheet as a PDF. A bank account typed here goes onto this PDF only and is not stored."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     try:
         context = await _sheet(case, procedure_id, request)
     except IntakeError as exc:
@@ -310,7 +322,7 @@ async def save_progress(
     request: Request[Any, Any, Any], case_id: FromPath[uuid.UUID], data: FormBody
 ) -> Template | Redirect:
     """Where the family is: each procedure 案内済 / 窓口で受付済 / 完了 / 不要; closing ends the visit."""
-    case = await service.open_case(case_id)
+    case = await service.open_case(case_id, _user(request).ward)
     known = {p.id for p in default_catalogue().procedures}
     form = parse_progress(dict(data), known)
     if form.errors:
@@ -335,13 +347,16 @@ async def _appointments_page(
     request: Request[Any, Any, Any], day: dt.date, form: BookingForm, status_code: int = 200
 ) -> Template:
     slots = _state(request).settings.okuyami_slots_per_day
-    booked = await OkuyamiAppointment.filter(day=day, cancelled=False).order_by("slot")
+    ward = _user(request).ward
+    booked = await OkuyamiAppointment.filter(ward=ward, day=day, cancelled=False).order_by("slot")
     await audit.record(
         request, "okuyami.appointments_viewed", target_type="okuyami_appointment", target_id=day.isoformat()
     )
     context = {
         "day": day,
-        "days": await service.week_of_slots(max(today(), day - dt.timedelta(days=day.weekday())), slots),
+        "days": await service.week_of_slots(
+            ward, max(today(), day - dt.timedelta(days=day.weekday())), slots
+        ),
         "by_slot": {a.slot: a for a in booked},
         "slots": range(1, slots + 1),
         "slot_options": [(str(n), str(n)) for n in range(1, slots + 1)],
@@ -362,20 +377,21 @@ async def book(request: Request[Any, Any, Any], data: FormBody) -> Template | Re
     """Book a slot for a caller; a taken slot or a bad field comes back with everything typed kept."""
     settings = _state(request).settings
     form = parse_booking(dict(data), today(), settings.okuyami_slots_per_day)
-    if not form.errors and await OkuyamiAppointment.exists(
-        day=form.parsed_day, slot=int(form.slot), cancelled=False
-    ):
-        form.errors["slot"] = N_("This slot is already booked.")
-    if form.errors:
+    booking = None
+    if not form.errors:
+        booking = await service.book_slot(
+            _user(request).ward,
+            form.parsed_day,
+            int(form.slot),
+            form.caller_name,
+            form.caller_phone,
+            _user(request).login,
+        )
+        if booking is None:
+            form.errors["slot"] = N_("This slot is already booked.")
+    if form.errors or booking is None:
         day = form.parsed_day if "day" not in form.errors else today()
         return await _appointments_page(request, day, form, status_code=422)
-    booking = await OkuyamiAppointment.create(
-        day=form.parsed_day,
-        slot=int(form.slot),
-        caller_name=form.caller_name,
-        caller_phone=form.caller_phone,
-        created_by=_user(request).login,
-    )
     await audit.record(
         request, "okuyami.appointment_booked", target_type="okuyami_appointment", target_id=booking.id
     )
@@ -384,7 +400,7 @@ async def book(request: Request[Any, Any, Any], data: FormBody) -> Template | Re
 
 @post("/okuyami/appointments/{appointment_id:int}/cancel", opt=DESK)
 async def cancel_booking(request: Request[Any, Any, Any], appointment_id: FromPath[int]) -> Redirect:
-    booking = await OkuyamiAppointment.get_or_none(id=appointment_id)
+    booking = await OkuyamiAppointment.get_or_none(id=appointment_id, ward=_user(request).ward)
     if booking is None:
         raise NotFoundException("No such booking.")
     await OkuyamiAppointment.filter(id=appointment_id).update(cancelled=True)
@@ -401,7 +417,9 @@ async def statistics(request: Request[Any, Any, Any]) -> Template:
     names = {
         p.id: (p.name_ja if request_language(request) == "ja" else p.name_en) for p in catalogue.procedures
     }
-    return render(request, "okuyami/statistics.html", {"stats": await service.statistics(), "names": names})
+    ward = _user(request).ward
+    context = {"stats": await service.statistics(ward), "names": names, "ward": ward}
+    return render(request, "okuyami/statistics.html", context)
 
 
 routes = [

@@ -1,16 +1,21 @@
 """Cases of the bereavement desk: reading a case's answers into an intake, its plan and guide, the
-statistics managers see (no names), and the retention purge."""
+statistics managers see (no names), and the retention purge (run by the server on a schedule, or by
+``madoguchi okuyami purge``)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
+import logging
 import uuid
 from collections import Counter
 from dataclasses import dataclass
 
 from litestar.exceptions import NotFoundException
+from tortoise.transactions import in_transaction
 
+from server import audit
 from server.models import OkuyamiAppointment, OkuyamiCase
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
@@ -19,10 +24,18 @@ from server.okuyami.plan import make_plan
 from server.okuyami.questions import answers_from_form
 from server.okuyami.records import OKUYAMI_CASES
 from server.sync_api.service import SyncService
+from server.timekeeping import today as office_today
+
+log = logging.getLogger("madoguchi.okuyami")
+# The PostgreSQL advisory lock the instances of one deployment share, so one of them purges at a time.
+PURGE_LOCK = 0x6F6B7579616D69  # "okuyami"
+# The first scheduled run waits this long after start-up, so a server restarted nightly still purges.
+FIRST_PURGE_DELAY_SECONDS = 60.0
 
 
-async def open_case(case_id: uuid.UUID) -> OkuyamiCase:
-    case = await OkuyamiCase.get_or_none(id=case_id)
+async def open_case(case_id: uuid.UUID, ward: str) -> OkuyamiCase:
+    """A case of the person's ward; another ward's case is as unknown as a missing one (404)."""
+    case = await OkuyamiCase.get_or_none(id=case_id, ward=ward)
     if case is None or case.deleted or case.purged:
         raise NotFoundException("No such case.")
     return case
@@ -86,9 +99,11 @@ class Statistics:
     top_procedures: list[tuple[str, int]]
 
 
-async def statistics() -> Statistics:
-    """Anonymous figures only: what a manager may see, and what remains after the purge."""
-    rows = await OkuyamiCase.all().values("visit_date", "status", "procedures", "handling_minutes", "purged")
+async def statistics(ward: str) -> Statistics:
+    """Anonymous figures of one ward only: what a manager may see, and what remains after the purge."""
+    rows = await OkuyamiCase.filter(ward=ward).values(
+        "visit_date", "status", "procedures", "handling_minutes", "purged"
+    )
     months: Counter[str] = Counter()
     procedures: Counter[str] = Counter()
     minutes: list[int] = []
@@ -124,25 +139,118 @@ async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase
     return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
 
 
-async def week_of_slots(start: dt.date, slots_per_day: int, days: int = 10) -> list[tuple[dt.date, int]]:
-    """The next working days from ``start`` with the number of free slots of each."""
+async def book_slot(
+    ward: str, day: dt.date, slot: int, caller_name: str, caller_phone: str, login: str
+) -> OkuyamiAppointment | None:
+    """Book a free slot, or None when it is taken. The check and the booking are one transaction, and on
+    PostgreSQL the ward's day is locked for it, so two people booking the same slot at the same moment
+    (or two server instances) never both succeed. (SQLite: a transaction holds the only connection.)"""
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            key = f"okuyami-booking:{ward}:{day.isoformat()}"
+            await conn.execute_query("SELECT pg_advisory_xact_lock(hashtext($1))", [key])
+        if await OkuyamiAppointment.exists(ward=ward, day=day, slot=slot, cancelled=False):
+            return None
+        return await OkuyamiAppointment.create(
+            ward=ward,
+            day=day,
+            slot=slot,
+            caller_name=caller_name,
+            caller_phone=caller_phone,
+            created_by=login,
+        )
+
+
+async def week_of_slots(
+    ward: str, start: dt.date, slots_per_day: int, days: int = 10
+) -> list[tuple[dt.date, int]]:
+    """The next working days from ``start`` with the number of free slots of each, at the ward's desk."""
     result: list[tuple[dt.date, int]] = []
     day = start
     while len(result) < days:
         if day.weekday() < 5:
-            booked = await OkuyamiAppointment.filter(day=day, cancelled=False).count()
+            booked = await OkuyamiAppointment.filter(ward=ward, day=day, cancelled=False).count()
             result.append((day, max(slots_per_day - booked, 0)))
         day += dt.timedelta(days=1)
     return result
 
 
+@dataclass(frozen=True)
+class PurgeReport:
+    cases: list[str]  # ids of the cases whose personal data went
+    bookings: int  # bookings whose caller's name and number went
+
+
+async def _purge(sync: SyncService, today: dt.date, retention_days: int) -> PurgeReport:
+    limit = today - dt.timedelta(days=retention_days)
+    bookings = await OkuyamiAppointment.filter(day__lte=limit).exclude(caller_name="", caller_phone="")
+    await OkuyamiAppointment.filter(id__in=[b.id for b in bookings]).update(caller_name="", caller_phone="")
+    purged = []
+    for case in await due_for_purge(today, retention_days):
+        # Through the engine: the record's content goes and a purge marker tells every tablet to drop it.
+        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
+            purged.append(str(case.id))
+    return PurgeReport(cases=purged, bookings=len(bookings))
+
+
 async def purge_expired(sync: SyncService, today: dt.date, retention_days: int) -> int:
     """Purge the personal data of every closed case past its retention period, and the callers' names
     of bookings as old; returns how many cases."""
-    limit = today - dt.timedelta(days=retention_days)
-    await OkuyamiAppointment.filter(day__lte=limit).update(caller_name="", caller_phone="")
-    purged = 0
-    for case in await due_for_purge(today, retention_days):
-        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
-            purged += 1
-    return purged
+    return len((await _purge(sync, today, retention_days)).cases)
+
+
+async def retention_run(
+    sync: SyncService, today: dt.date, retention_days: int, trigger: str
+) -> PurgeReport | None:
+    """One audited run of the retention purge. Several server instances may each schedule it: on
+    PostgreSQL the run holds an advisory lock for its transaction and an instance that finds it taken
+    does nothing (None); and a second run finds nothing left to purge, so running twice is harmless."""
+    async with in_transaction() as conn:
+        if conn.capabilities.dialect == "postgres":
+            rows = await conn.execute_query_dict("SELECT pg_try_advisory_xact_lock($1) AS got", [PURGE_LOCK])
+            if not rows[0]["got"]:
+                log.info("okuyami retention purge: another instance is running it, skipped")
+                return None
+        report = await _purge(sync, today, retention_days)
+        for case_id in report.cases:
+            await audit.record(
+                None,
+                "okuyami.case_purged",
+                login="system",
+                target_type="okuyami_case",
+                target_id=case_id,
+                detail={"trigger": trigger, "retention_days": retention_days},
+            )
+        await audit.record(
+            None,
+            "okuyami.retention_purge",
+            login="system",
+            target_type="okuyami_case",
+            detail={
+                "trigger": trigger,
+                "today": today.isoformat(),
+                "retention_days": retention_days,
+                "cases": len(report.cases),
+                "bookings": report.bookings,
+            },
+        )
+    log.info(
+        "okuyami retention purge (%s): %d case(s) and %d booking(s) closed before %s purged",
+        trigger,
+        len(report.cases),
+        report.bookings,
+        today - dt.timedelta(days=retention_days),
+    )
+    return report
+
+
+async def purge_on_schedule(sync: SyncService, retention_days: int, every_hours: int) -> None:
+    """The server's own retention purge: a minute after start-up, then every ``every_hours``. A failed run
+    is logged and tried again at the next interval; the task ends when the app stops (cancelled)."""
+    await asyncio.sleep(FIRST_PURGE_DELAY_SECONDS)
+    while True:
+        try:
+            await retention_run(sync, office_today(), retention_days, "scheduled")
+        except Exception:
+            log.exception("okuyami retention purge failed; it runs again in %d hour(s)", every_hours)
+        await asyncio.sleep(every_hours * 3600)

@@ -25,7 +25,6 @@ from sync import (
 )
 
 WARD = "ward"
-OKUYAMI = okuyami.SCOPE  # bereavement cases: only the desk ever receives them (managers see figures only)
 
 
 def section_scope(section_id: Any) -> str:
@@ -97,7 +96,8 @@ def actor_for(user: User, section_ids: Iterable[int] = ()) -> Actor:
     """``section_ids``: every section, for a manager (who sees and decides for all of them)."""
     scopes = {WARD}
     if user.role is Role.OKUYAMI:
-        scopes.add(OKUYAMI)
+        # Bereavement cases: only the desk of their own ward receives them (managers see figures only).
+        scopes.add(okuyami.scope_for(user.ward))
     if user.section_id is not None:
         scopes.add(section_scope(user.section_id))
     if user.role is Role.MANAGER:

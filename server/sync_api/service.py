@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from server.models import Role, Section, SyncClient, SyncRecord, User
+from server.okuyami import records as okuyami_records
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
@@ -57,6 +58,8 @@ class SyncService:
         return actor_for(user, sections)
 
     async def push(self, user: User, request: PushRequest) -> PushResponse:
+        ops = [okuyami_records.with_ward(op, user) for op in request.ops]
+        request = PushRequest(client_id=request.client_id, ops=ops, schema_version=request.schema_version)
         return await self.engine_for(user).push(await self.actor(user), request)
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:

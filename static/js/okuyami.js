@@ -1,7 +1,8 @@
 /**
  * おくやみコーナー on the desk tablet: starting a visit after the purpose notice, the questionnaire
  * (every answer kept in the tablet's outbox, so a dropped network loses nothing), hiding questions an
- * earlier answer makes irrelevant, and telling the server when the guide is printed (audit log).
+ * earlier answer makes irrelevant, telling the server when the guide is printed (audit log), and desk
+ * bookings, which need a connection and say so.
  */
 import "./idb.js";
 import "./outbox.js";
@@ -158,6 +159,49 @@ function startProgress(userKey, form) {
   });
 }
 
+/* ---------- desk bookings: online only ---------- */
+
+/**
+ * A booking promises a family a slot, so it is made only while the server can check the slot is free
+ * (docs/okuyami.md). Without a connection the form says so and stays as typed; with one, it is sent by
+ * fetch so that a network that drops mid-send gives the same message instead of a browser error page.
+ */
+function startBooking(form) {
+  const notice = form.querySelector("[data-online-only-status]");
+  const offline = (state) => {
+    if (!notice) return;
+    notice.hidden = !state;
+    notice.dataset.state = state || "";
+    notice.textContent = state ? notice.dataset[state === "failed" ? "labelFailed" : "labelOffline"] : "";
+  };
+  offline(navigator.onLine ? "" : "offline");
+  window.addEventListener("offline", () => offline("offline"));
+  window.addEventListener("online", () => offline(""));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (!navigator.onLine) { offline("offline"); notice?.focus(); return; }
+    let response;
+    try {
+      response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    } catch {
+      offline("failed");
+      notice?.focus();
+      return;
+    }
+    if (response.redirected) { window.location.assign(response.url); return; }
+    // A refusal (a taken slot, a bad field) comes back as the page with the messages and the values kept.
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const fresh = page.querySelector("form[data-okuyami-booking]");
+    if (!fresh) { offline("failed"); return; }
+    const card = form.closest("section");
+    const freshCard = fresh.closest("section");
+    if (card && freshCard) card.replaceWith(document.importNode(freshCard, true));
+    else form.replaceWith(document.importNode(fresh, true));
+    const next = document.querySelector("form[data-okuyami-booking]");
+    if (next) { startBooking(next); next.querySelector("[aria-invalid=true]")?.focus(); }
+  });
+}
+
 /** Start whatever desk page this is. */
 export function startOkuyami(userKey) {
   if (!userKey) return;
@@ -168,4 +212,5 @@ export function startOkuyami(userKey) {
   for (const form of document.querySelectorAll("form[data-okuyami-intake]")) startIntake(userKey, form);
   for (const section of document.querySelectorAll("[data-okuyami-guide]")) startGuide(section);
   for (const form of document.querySelectorAll("form[data-okuyami-progress]")) startProgress(userKey, form);
+  for (const form of document.querySelectorAll("form[data-okuyami-booking]")) startBooking(form);
 }

@@ -4,6 +4,8 @@ shows every view."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import LiveServer
@@ -134,3 +136,44 @@ async def test_an_offline_visit_becomes_a_printed_guide_only_the_desk_sees(
         await context.close()
         await staff_context.close()
         await admin_context.close()
+
+
+async def test_a_booking_needs_a_connection_and_keeps_what_was_typed(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """Bookings are online only (a slot promised to a family must be certain): offline, the form says so
+    and keeps the caller's details; back online, the same press books, and a taken slot is refused in
+    place with everything typed kept."""
+    context, page = await tablet(browser, live_server, "demo-okuyami")
+    try:
+        day = (dt.date.today() + dt.timedelta(days=7 - dt.date.today().weekday())).isoformat()  # a Monday
+        await page.goto(f"{live_server.url}/okuyami/appointments?day={day}")
+        status = page.locator("[data-online-only-status]")
+        await expect(status).to_be_hidden()
+        await page.locator("#f-day").fill(day)
+        await page.locator("#f-slot").select_option("1")
+        await page.locator("#f-caller_name").fill("溝口 一郎")
+        await page.locator("#f-caller_phone").fill("044-000-0000")
+
+        await context.set_offline(True)
+        await expect(status).to_be_visible()
+        await page.get_by_role("button", name="予約する").click()
+        await expect(status).to_contain_text("接続がないため、いま予約はできません")
+        await expect(page.locator("#f-caller_name")).to_have_value("溝口 一郎")
+        await expect(page.locator("[data-slot='1']")).not_to_contain_text("溝口 一郎")
+
+        await context.set_offline(False)
+        await expect(status).to_be_hidden()
+        await page.get_by_role("button", name="予約する").click()
+        await expect(page.locator("[data-slot='1']")).to_contain_text("溝口 一郎")
+
+        # The same slot again: refused where it was typed, nothing lost.
+        await page.locator("#f-day").fill(day)
+        await page.locator("#f-slot").select_option("1")
+        await page.locator("#f-caller_name").fill("久地 次郎")
+        await page.get_by_role("button", name="予約する").click()
+        await expect(page.locator("#f-slot-error")).to_contain_text("この枠はすでに予約されています")
+        await expect(page.locator("#f-caller_name")).to_have_value("久地 次郎")
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        await context.close()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 import pytest_asyncio
@@ -19,9 +21,32 @@ from tests.databases import DEMO_PASSWORD
 CSRF_COOKIE = "madoguchi_csrf"
 
 
+@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no tables yet, to migrate step by step."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'steps.sqlite3'}"
+        return
+    server_url: str = request.getfixturevalue("postgres_server_url")
+    name = f"madoguchi_steps_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(server_url)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield server_url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, secret_key="test-secret-" + "k" * 40, data_dir=tmp_path)
+    # The scheduled retention purge stays off unless a test asks for it.
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-" + "k" * 40,
+        data_dir=tmp_path,
+        okuyami_purge_hours=0,
+    )
 
 
 @pytest_asyncio.fixture

@@ -37,6 +37,8 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
             "LOGIN_MAX_FAILURES": "3",
             "LOGIN_LOCK_MINUTES": "30",
             "WARD_NAME": "中原区役所",
+            "DEFAULT_WARD": "中原区",
+            "OKUYAMI_PURGE_HOURS": "0",
             "RELEASE": "2026.11",
             "OKUYAMI_HOUSEHOLD_HEAD_MODE": "kawasaki_simple",
             "OKUYAMI_RETENTION_DAYS": "400",
@@ -53,6 +55,7 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
     assert settings.secure_cookies is True
     assert (settings.session_hours, settings.login_max_failures, settings.login_lock_minutes) == (8, 3, 30)
     assert settings.ward_name == "中原区役所"
+    assert settings.default_ward == "中原区" and settings.okuyami_purge_hours == 0
     assert not (tmp_path / "secret_key").exists()
 
 
@@ -67,6 +70,8 @@ def test_values_are_read_from_the_environment(tmp_path: Path) -> None:
         ("OKUYAMI_RETENTION_DAYS", "0", "OKUYAMI_RETENTION_DAYS must be at least 1"),
         ("OKUYAMI_RETENTION_DAYS", "a year", "OKUYAMI_RETENTION_DAYS must be a whole number"),
         ("OKUYAMI_SLOTS_PER_DAY", "0", "OKUYAMI_SLOTS_PER_DAY must be between 1 and 20"),
+        ("OKUYAMI_PURGE_HOURS", "-1", "OKUYAMI_PURGE_HOURS must be 0 (off) or more"),
+        ("DEFAULT_WARD", "横浜区", "DEFAULT_WARD must be one of 川崎区, 幸区"),
     ],
 )
 def test_a_bad_value_names_the_variable(tmp_path: Path, name: str, value: str, message: str) -> None:

@@ -298,15 +298,16 @@ async def test_desk_volume_counts_visits_and_handling_time_without_names(
     await visit(dt.date(2027, 3, 31), 30, status="closed")  # last day of FY
     await visit(dt.date(2026, 3, 31), 500)  # the previous fiscal year
     await visit(dt.date(2026, 7, 1), 999, deleted=True)  # deleted cases do not count
+    await visit(dt.date(2026, 7, 2), 999, ward="中原区")  # another ward's desk
 
-    desk = await queries.desk_volume(queries.period_of(2026, None, None, None, TODAY))
+    desk = await queries.desk_volume(queries.period_of(2026, None, None, None, TODAY), "高津区")
     assert desk.months == [("2026-04", 2, 1), ("2026-06", 2, 1), ("2027-03", 1, 1)]
     assert (desk.visits, desk.closed, desk.timed) == (5, 3, 4)
     assert desk.mean_minutes == 55  # (40 + 60 + 90 + 30) / 4
     assert desk.median_minutes == 50  # between 40 and 60
-    june = await queries.desk_volume(queries.period_of(2026, "2026-06", "2026-06", None, TODAY))
+    june = await queries.desk_volume(queries.period_of(2026, "2026-06", "2026-06", None, TODAY), "高津区")
     assert (june.visits, june.timed, june.median_minutes) == (2, 1, 90)
-    quiet = await queries.desk_volume(queries.period_of(2026, "2026-08", "2026-08", None, TODAY))
+    quiet = await queries.desk_volume(queries.period_of(2026, "2026-08", "2026-08", None, TODAY), "高津区")
     assert (quiet.visits, quiet.mean_minutes, quiet.median_minutes) == (0, None, None)
 
     await login_as("demo-manager")

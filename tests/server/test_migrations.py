@@ -2,12 +2,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
-import pytest
-import pytest_asyncio
 from tortoise.cli.cli import tortoise_cli_context
 from tortoise.migrations.autodetector import MigrationAutodetector
 
@@ -45,23 +41,6 @@ async def test_migrations_create_every_table(database_url: str) -> None:
         "login_failure",
         "tortoise_migrations",
     } <= names
-
-
-@pytest_asyncio.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database with no tables yet, to migrate step by step."""
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'steps.sqlite3'}"
-        return
-    server_url: str = request.getfixturevalue("postgres_server_url")
-    name = f"madoguchi_steps_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(server_url)
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield server_url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
 
 
 async def test_what_a_server_stored_before_0007_is_still_answered_and_pulled(empty_database_url: str) -> None:

@@ -1,4 +1,5 @@
-"""The conflict inbox: where 課長 and 管理者 decide between values entered on different tablets."""
+"""The conflict inbox: where 課長 and 管理者 (and the bereavement desk, for its cases) decide between values
+entered on different tablets."""
 
 from __future__ import annotations
 
@@ -10,14 +11,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from server.audit import record
-from server.auth.guards import SUPERVISORS
+from server.auth.guards import roles
 from server.conflicts import service
 from server.form_body import FormBody
 from server.i18n import N_
-from server.models import User
+from server.models import Role, User
 from server.rendering import render
 from server.state import AppState
 
+# 課長 and 管理者 decide their sections' and the ward's conflicts; the bereavement desk decides its own cases'.
+DECIDERS = roles(Role.CHIEF, Role.MANAGER, Role.OKUYAMI)
 LABELS = {
     "tables": service.TABLE_LABELS,
     "fields": service.FIELD_LABELS,
@@ -31,7 +34,7 @@ def _user(request: Request[Any, Any, Any]) -> User:
     return user
 
 
-@get("/conflicts", opt=SUPERVISORS)
+@get("/conflicts", opt=DECIDERS)
 async def inbox(request: Request[Any, Any, Any]) -> Template:
     """Open conflicts, oldest first."""
     conflicts = await service.open_conflicts(_user(request))
@@ -43,7 +46,7 @@ async def inbox(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-@get("/conflicts/{conflict_id:str}", opt=SUPERVISORS)
+@get("/conflicts/{conflict_id:str}", opt=DECIDERS)
 async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) -> Template:
     """One conflict: the value before, each value entered with who, device and time, and the choices."""
     conflict = await service.conflict_for(_user(request), conflict_id)
@@ -72,7 +75,7 @@ async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) ->
     )
 
 
-@post("/conflicts/{conflict_id:str}", opt=SUPERVISORS)
+@post("/conflicts/{conflict_id:str}", opt=DECIDERS)
 async def decide(
     request: Request[Any, Any, Any], conflict_id: FromPath[str], data: FormBody
 ) -> Template | Redirect:
@@ -123,7 +126,7 @@ async def decide(
     return Redirect("/conflicts")
 
 
-@post("/conflicts/accept", opt=SUPERVISORS)
+@post("/conflicts/accept", opt=DECIDERS)
 async def accept_many(request: Request[Any, Any, Any]) -> Redirect:
     """Accept the provisional value of every ticked conflict."""
     user = _user(request)

@@ -24,7 +24,11 @@ from server.sync_api.registry import WARD, section_scope
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, Kind
 
-TABLE_LABELS = {"section_goals": N_("Section service goal"), "self_check_answers": N_("Self-check answer")}
+TABLE_LABELS = {
+    "section_goals": N_("Section service goal"),
+    "self_check_answers": N_("Self-check answer"),
+    "okuyami_cases": N_("Bereavement desk case"),
+}
 FIELD_LABELS = {
     "title": N_("Goal"),
     "indicator": N_("Indicator"),
@@ -38,6 +42,9 @@ FIELD_LABELS = {
     "year_end_evaluation": N_("Year-end evaluation"),
     "result": N_("Answer"),
     "note": N_("Note"),
+    "visit_date": N_("Visit date"),
+    "answers": N_("Intake answers"),
+    "appointment_id": N_("Booking"),
 }
 # Fields whose values are codes: the inbox shows what the person chose, not the code.
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -60,9 +67,13 @@ KIND_LABELS = {
 
 
 async def scopes_for(user: User) -> list[str]:
+    """Whose conflicts a person decides. A bereavement case's values are the family's personal data: only
+    the desk of its ward sees and decides them, never a manager (who sees the desk's figures only)."""
+    if user.role is Role.OKUYAMI:
+        return [okuyami_scope(user.ward)]
     if user.role is Role.MANAGER:
         sections = await Section.all().values_list("id", flat=True)
-        return [WARD, okuyami_scope(user.ward), *(section_scope(i) for i in sections)]
+        return [WARD, *(section_scope(i) for i in sections)]
     return [WARD, section_scope(user.section_id)] if user.section_id is not None else [WARD]
 
 

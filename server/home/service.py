@@ -87,7 +87,7 @@ CARDS = (
         N_("Conflicts to decide"),
         N_("Values entered on different tablets that need a decision."),
         "/conflicts",
-        frozenset({Role.CHIEF, Role.MANAGER}),
+        frozenset({Role.CHIEF, Role.MANAGER, Role.OKUYAMI}),
     ),
     WorkCard(
         N_("Users"),

@@ -25,7 +25,7 @@ async def sync_status(request: Request[Any, Any, Any]) -> Template:
         {
             "rejected": [(r, json.loads(r.fields_json)) for r in rejected],
             "devices": devices,
-            "supervisor": user.role in (Role.CHIEF, Role.MANAGER),
+            "supervisor": user.role in (Role.CHIEF, Role.MANAGER, Role.OKUYAMI),  # who has an inbox
         },
         personal_data=True,
     )

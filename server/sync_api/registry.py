@@ -110,6 +110,9 @@ def make_authorize(users: dict[str, User]) -> Any:
 
     async def authorize(actor: Actor, op: Op, record: RecordState | None) -> str | None:
         user = users[actor.user]
+        if op.kind is Kind.RESOLVE and op.table == okuyami.OKUYAMI_CASES.name:
+            # The case's values are the family's: its own desk decides (the ward check is the scope's).
+            return None if user.role is Role.OKUYAMI else "only the bereavement desk resolves its cases"
         if op.kind is Kind.RESOLVE:
             return None if user.role in RESOLVERS else "only a section chief or a manager resolves conflicts"
         if op.table in INSPECTION_TABLES:

@@ -6,6 +6,7 @@ import uuid
 
 from server.models import AuditEvent, SectionGoal, SyncConflict, SyncHistory, User
 from tests.server.conftest import LoginAs, post_form
+from tests.server.test_okuyami_wards import push, register_tablet, sign_out, sync_op
 from tests.server.test_sync_api import Tablet, goal_fields
 
 
@@ -88,3 +89,49 @@ async def test_goals_can_be_edited_without_script_and_bad_input_keeps_the_text(l
     assert (await SectionGoal.get(id=goal.id)).target == "2コール以内"
     listing = await staff.get("/goals")
     assert "電話の取次ぎを早くする" in listing.text
+
+
+async def test_a_desk_case_s_conflict_is_decided_by_the_desk_and_never_shown_to_a_manager(
+    login_as: LoginAs,
+) -> None:
+    desk = await login_as("demo-okuyami")
+    first, second = await register_tablet(desk), await register_tablet(desk)
+    case = str(uuid.uuid4())
+    created = {"visit_date": "2026-11-02", "notice_shown_at": "2026-11-02T01:00:00Z", "status": "open"}
+    assert [
+        r["status"] for r in await push(desk, first, [sync_op(first, 1, case, "create", created, None)])
+    ] == ["applied"]
+    # Both tablets change the family's answers without having seen each other's change.
+    await push(
+        desk, first, [sync_op(first, 2, case, "patch", {"answers": {"deceased.name_kanji": "高津 一郎"}}, 1)]
+    )
+    clash = await push(
+        desk,
+        second,
+        [sync_op(second, 1, case, "patch", {"answers": {"deceased.name_kanji": "高津 次郎"}}, 1)],
+    )
+    assert clash[0]["status"] == "conflict", clash
+    conflict_id = clash[0]["conflict_ids"][0]
+    inbox = await desk.get("/conflicts")
+    assert inbox.status_code == 200 and "おくやみ案件" in inbox.text and "高津 次郎" in inbox.text
+    await sign_out(desk)
+
+    # The family's data is not a manager's or a chief's to see, nor to decide.
+    for login in ("demo-manager", "demo-chief"):
+        other = await login_as(login)
+        listed = (await other.get("/conflicts")).text
+        assert "高津 一郎" not in listed and "高津 次郎" not in listed and "おくやみ案件" not in listed
+        assert (await other.get(f"/conflicts/{conflict_id}")).status_code == 404
+        refused = await post_form(other, f"/conflicts/{conflict_id}", {"choice": "keep:0"})
+        assert refused.status_code == 404
+        await sign_out(other)
+    assert (await SyncConflict.get(id=conflict_id)).status == "open"
+
+    desk = await login_as("demo-okuyami")
+    decided = await post_form(desk, f"/conflicts/{conflict_id}", {"choice": "keep:0"})
+    assert decided.status_code == 302
+    assert (await SyncConflict.get(id=conflict_id)).status == "resolved"
+    # A staff member with no inbox of their own has no way in at all.
+    await sign_out(desk)
+    staff = await login_as("demo-staff")
+    assert (await staff.get("/conflicts")).status_code == 403

@@ -19,7 +19,7 @@ from server.models import Role, User
 from server.rendering import render
 from server.state import AppState
 
-# 課長 and 管理者 decide their sections' and the ward's conflicts; the bereavement desk decides its own cases'.
+# 課長 and 管理者 decide their sections' and the ward's conflicts; the desk decides those of its own cases.
 DECIDERS = roles(Role.CHIEF, Role.MANAGER, Role.OKUYAMI)
 LABELS = {
     "tables": service.TABLE_LABELS,

@@ -240,6 +240,10 @@ class Engine:
         page = PullPage()
         if token and position.epoch != self.epoch:
             position, page.reset = cursors.Cursor(epoch=self.epoch), True
+        elif any(scope not in actor.scopes for scope in position.positions):
+            # The person has lost a scope since this cursor (another role, ward or section): the tablet
+            # must not keep what it may no longer see, so it starts again from what it may.
+            position, page.reset = cursors.Cursor(epoch=self.epoch), True
         position.epoch = self.epoch
         position.positions = {s: p for s, p in position.positions.items() if s in actor.scopes}
         picked: list[Change] = []

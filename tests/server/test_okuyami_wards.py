@@ -16,7 +16,7 @@ import httpx
 
 from server.auth import service as auth_service
 from server.i18n import LANGUAGE_COOKIE
-from server.models import OkuyamiAppointment, OkuyamiCase, Role
+from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
 from tests.databases import DEMO_PASSWORD
 from tests.server.conftest import LoginAs, post_form
 from tests.server.test_okuyami_desk import ANSWERS, HEADERS, next_monday, start_case
@@ -308,3 +308,21 @@ async def test_the_booking_form_says_it_needs_a_connection(login_as: LoginAs) ->
     client.cookies.set(LANGUAGE_COOKIE, "en")
     english = await client.get("/okuyami/appointments")
     assert "No connection: the booking cannot be made now." in english.text
+
+
+async def test_a_desk_member_moved_to_another_ward_keeps_no_case_on_the_tablet(login_as: LoginAs) -> None:
+    desk = await login_as("demo-okuyami")
+    client_id = await register_tablet(desk)
+    case = str(uuid.uuid4())
+    created = {"visit_date": "2026-11-01", "notice_shown_at": "2026-11-01T01:00:00Z", "status": "open"}
+    assert [
+        r["status"]
+        for r in await push(desk, client_id, [sync_op(client_id, 1, case, "create", created, None)])
+    ] == ["applied"]
+    first = (await desk.get("/api/sync/v1/pull", params={"cursor": ""}, headers=HEADERS)).json()
+    assert any(c["id"] == case for c in first["changes"])
+
+    # An administrator moves the person to 中原区: the tablet's next pull starts again without the case.
+    await User.filter(login="demo-okuyami").update(ward="中原区")
+    after = (await desk.get("/api/sync/v1/pull", params={"cursor": first["cursor"]}, headers=HEADERS)).json()
+    assert after["reset"] is True and all(c["id"] != case for c in after["changes"])

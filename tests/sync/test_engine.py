@@ -362,6 +362,29 @@ async def test_an_epoch_change_asks_tablets_to_start_again(store: MemoryStore) -
     assert page.reset and len(page.changes) == 1
 
 
+async def test_a_person_who_loses_a_scope_starts_again_and_keeps_nothing_from_it(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    desk = Tablet("desk", actor=Actor(user="o", scopes=frozenset({"ward", "okuyami"})))
+    case = str(uuid.uuid4())
+    desk.op("cases", case, Kind.CREATE, {"family_name": "高津 一郎"})
+    desk.op("inspections", RID, Kind.CREATE, {"place": "1階"})
+    await desk.push(engine)
+    await desk.pull(engine)
+    assert ("cases", case) in desk.rows
+    # The person moves to another job: the same tablet, the same cursor, fewer scopes.
+    desk.actor = Actor(user="o", scopes=frozenset({"ward"}))
+    desk.op("inspections", RID, Kind.PATCH, {"place": "2階"})  # an unsent edit survives the reset
+    page = await engine.pull(desk.actor, desk.cursor)
+    assert page.reset and [(c.table, c.id) for c in page.changes] == [("inspections", RID)]
+    await desk.pull(engine)
+    assert ("cases", case) not in desk.rows and ("inspections", RID) in desk.rows
+    assert [r["status"] for r in await desk.push(engine)] == ["applied"]
+    # Gaining a scope is no reason to start again: the new scope is read from its beginning.
+    desk.actor = Actor(user="o", scopes=frozenset({"ward", "okuyami"}))
+    page = await engine.pull(desk.actor, desk.cursor)
+    assert not page.reset and ("cases", case) in [(c.table, c.id) for c in page.changes]
+
+
 async def test_a_clock_far_ahead_is_applied_but_flagged(store: MemoryStore) -> None:
     engine = new_engine(store)
     a = Tablet("a", millis=4_000_000_000_000)

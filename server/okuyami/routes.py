@@ -74,6 +74,7 @@ async def desk(request: Request[Any, Any, Any]) -> Template:
         request,
         "okuyami/index.html",
         {"cases": cases, "where": {c.id: service.whereabouts(c) for c in cases}},
+        personal_data=True,  # the families' names: never kept in the browser's or the tablet's cache
     )
 
 
@@ -362,7 +363,8 @@ async def _appointments_page(
         "slot_options": [(str(n), str(n)) for n in range(1, slots + 1)],
         "form": form,
     }
-    return render(request, "okuyami/appointments.html", context, status_code=status_code)
+    # Callers' names and numbers: never kept in a cache (bookings need the network anyway).
+    return render(request, "okuyami/appointments.html", context, status_code=status_code, personal_data=True)
 
 
 @get("/okuyami/appointments", opt=DESK)

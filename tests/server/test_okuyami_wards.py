@@ -326,3 +326,11 @@ async def test_a_desk_member_moved_to_another_ward_keeps_no_case_on_the_tablet(l
     await User.filter(login="demo-okuyami").update(ward="中原区")
     after = (await desk.get("/api/sync/v1/pull", params={"cursor": first["cursor"]}, headers=HEADERS)).json()
     assert after["reset"] is True and all(c["id"] != case for c in after["changes"])
+
+
+async def test_pages_with_families_or_callers_names_are_never_cached(login_as: LoginAs) -> None:
+    desk = await login_as("demo-okuyami")
+    for path in ("/okuyami", "/okuyami/appointments"):
+        response = await desk.get(path)
+        assert response.status_code == 200 and "no-store" in response.headers["cache-control"], path
+        assert "x-madoguchi-user" not in response.headers, "a page kept for offline reading carries this"

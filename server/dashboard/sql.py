@@ -64,3 +64,15 @@ async def percentile_of(sql: str, params: list[Any], count: int, fraction: float
     rank = max(1, -(-int(fraction * 1000) * count // 1000))
     value = await nth_value(sql, params, rank - 1)
     return float(value)
+
+
+def month_of(column: str, conn: BaseDBAsyncClient) -> str:
+    """The first day of the month of date column ``column``."""
+    if is_postgres(conn):
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"
+
+
+async def execute(sql: str, params: list[Any], conn: BaseDBAsyncClient | None = None) -> None:
+    conn = conn or connection()
+    await conn.execute_query(_numbered(sql) if is_postgres(conn) else sql, params)

@@ -1,11 +1,12 @@
-"""The reads behind the rounds page: one query for a year's inspections, grouped in Python afterwards."""
+"""The reads behind the rounds page: one query for the days a year's inspections were submitted on (from
+their tally, so bounded by sections, families and days), grouped in Python afterwards."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from server.calendar_ja import fiscal_year_bounds
-from server.models import Inspection, InspectionRound, InspectionTemplate, TemplateStatus
+from server.models import InspectionRound, InspectionTally, InspectionTemplate, TemplateStatus
 from server.rounds.service import RoundPlan, last_day_needed
 
 
@@ -13,18 +14,13 @@ async def submissions(year: int, section_ids: list[int], families: list[str]) ->
     """(section, family, submitted on) of every submitted inspection that decides this year's statuses."""
     if not section_ids or not families:
         return []
-    rows = (
-        await Inspection.filter(
-            status="submitted",
-            deleted=False,
-            section_id__in=section_ids,
-            family__in=families,
-            submitted_on__gte=fiscal_year_bounds(year)[0],
-            submitted_on__lte=last_day_needed(year),
-        )
-        .distinct()
-        .values_list("section_id", "family", "submitted_on")
-    )  # one row per day: bounded by the calendar
+    rows = await InspectionTally.filter(
+        inspections__gt=0,
+        section_id__in=section_ids,
+        family__in=families,
+        day__gte=fiscal_year_bounds(year)[0],
+        day__lte=last_day_needed(year),
+    ).values_list("section_id", "family", "day")  # one row per day: bounded by the calendar
     return [(int(s), str(f), d) for s, f, d in rows if isinstance(d, date)]
 
 

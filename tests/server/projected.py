@@ -1,5 +1,6 @@
 """Projected rows written by a test the way the projection hooks write them: in one transaction, with
-the dashboard's tallies following the change, so a dashboard test checks the incremental upkeep too."""
+the dashboard's tallies following the change, so a dashboard test checks the incremental upkeep too;
+and the tallies as plain values, to compare."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from typing import Any, TypeVar
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
+from server.dashboard import sql
 from server.models import CorrectiveAction, Feedback, FeedbackSection, Inspection, SelfCheckAnswer
 from server.rollups import tracking
+from server.rollups.tallies import ALL
 
 M = TypeVar("M", bound=Model)
 READERS: dict[type[Model], tracking.Reader] = {
@@ -35,3 +38,16 @@ async def stored_feedback(sections: Iterable[int], **fields: Any) -> Feedback:
         for section in sections:
             await FeedbackSection.create(feedback_id=row.id, section_id=section)
     return row
+
+
+async def snapshot() -> dict[str, dict[tuple[str, ...], tuple[int, ...]]]:
+    """Every tally's rows that count something, keys as text (dates read back differently per database)."""
+    out: dict[str, dict[tuple[str, ...], tuple[int, ...]]] = {}
+    for tally in ALL:
+        rows = await sql.rows(f"SELECT * FROM {tally.table}", [])  # noqa: S608 - declared names
+        out[tally.table] = {
+            tuple(str(r[k]) for k in tally.keys): counts
+            for r in rows
+            if any(counts := tuple(int(r[c]) for c in tally.counts))
+        }
+    return out

@@ -1,5 +1,5 @@
-"""Medians and percentiles from a histogram (value, how many), exactly as ``sql.median_of`` and
-``sql.percentile_of`` read them from sorted rows: the histogram has as many rows as distinct values."""
+"""Medians and percentiles from a histogram (value, how many), as they would be read from the sorted
+values themselves: the histogram has as many rows as there are distinct values."""
 
 from __future__ import annotations
 

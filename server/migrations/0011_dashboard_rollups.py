@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('applicable', fields.IntField(default=0)),
                 ('missed', fields.IntField(default=0)),
             ],
-            options={'table': 'compliance_tally', 'app': 'models', 'unique_together': (('period', 'section_id', 'standard_code'),), 'pk_attr': 'id', 'table_description': 'Self-check answers with a result per period, section and standard: how many, and of them kept,'},
+            options={'table': 'compliance_tally', 'app': 'models', 'unique_together': (('period', 'section_id', 'standard_code'),), 'indexes': [Index(fields=['period', 'section_id', 'answers', 'kept', 'applicable'], name='idx_compliance_cells'), Index(fields=['period', 'standard_code', 'missed', 'applicable'], name='idx_compliance_missed')], 'pk_attr': 'id', 'table_description': 'Self-check answers with a result per period, section and standard: how many, and of them kept,'},
             bases=['Model'],
         ),
         ops.CreateModel(
@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
         ),
         ops.AddIndex(
             model_name='CorrectiveAction',
-            index=Index(fields=['closed_on'], name='idx_action_closed'),
+            index=Index(fields=['closed_on', 'deleted', 'raised_on', 'section_id', 'due_on'], name='idx_action_closed'),
         ),
         ops.RunPython(fill_tallies, ops.RunPython.noop),
     ]

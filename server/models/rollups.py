@@ -10,6 +10,7 @@ A section of 0 stands for an answer or action without one, and for the whole war
 from __future__ import annotations
 
 from tortoise import fields
+from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -29,6 +30,13 @@ class ComplianceTally(Model):
     class Meta:
         table = "compliance_tally"
         unique_together = (("period", "section_id", "standard_code"),)
+        # The heat map and the most-missed list each read a year's rows from an index alone.
+        indexes = [
+            Index(
+                fields=["period", "section_id", "answers", "kept", "applicable"], name="idx_compliance_cells"
+            ),
+            Index(fields=["period", "standard_code", "missed", "applicable"], name="idx_compliance_missed"),
+        ]
 
 
 class InspectionTally(Model):

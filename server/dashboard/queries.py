@@ -346,7 +346,7 @@ class ComplianceStats:
 
 async def compliance_stats(period: Period) -> ComplianceStats:
     """遵守率 per section and self-check period, pooled (compliant ÷ applicable, 該当なし left out),
-    with the year's targets and the most-missed standards: grouped queries over the tally."""
+    with the year's targets and the most-missed standards: grouped queries over the tallies."""
     schedule = await SelfCheckSchedule.get_or_none(fiscal_year=period.year)
     months = schedule.months_per_period if schedule else 1
     keys = [
@@ -363,17 +363,19 @@ async def compliance_stats(period: Period) -> ComplianceStats:
     missed: list[tuple[str, int, int]] = []
     if keys:
         for row in await sql.rows(
-            "SELECT section_id, period, SUM(kept) AS kept, SUM(applicable) AS applicable "  # noqa: S608
-            f"FROM compliance_tally WHERE {where} GROUP BY section_id, period HAVING SUM(answers) > 0",
+            f"SELECT section_id, period, kept, applicable FROM compliance_section_tally WHERE {where} "  # noqa: S608
+            "AND answers > 0",
             params,
         ):
             if int(row["section_id"]) != WARD:
                 cells[(int(row["section_id"]), str(row["period"]))] = ComplianceCell(
                     int(row["kept"] or 0), int(row["applicable"] or 0)
                 )
+        # The ward's list reads the tally per standard; one section's, the tally per section and standard.
+        source = "compliance_tally" if period.section else "compliance_standard_tally"
         for row in await sql.rows(
             "SELECT standard_code, SUM(missed) AS missed, SUM(applicable) AS applicable "  # noqa: S608
-            f"FROM compliance_tally WHERE {where} GROUP BY standard_code "
+            f"FROM {source} WHERE {where} GROUP BY standard_code "
             "ORDER BY missed DESC, standard_code LIMIT 10",
             params,
         ):

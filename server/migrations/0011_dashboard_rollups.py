@@ -57,6 +57,31 @@ class Migration(migrations.Migration):
             bases=['Model'],
         ),
         ops.CreateModel(
+            name='ComplianceSectionTally',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('period', fields.CharField(max_length=7)),
+                ('section_id', fields.IntField()),
+                ('answers', fields.IntField(default=0)),
+                ('kept', fields.IntField(default=0)),
+                ('applicable', fields.IntField(default=0)),
+            ],
+            options={'table': 'compliance_section_tally', 'app': 'models', 'unique_together': (('period', 'section_id'),), 'pk_attr': 'id', 'table_description': 'The same per period and section only: the heat map reads sections × periods rows.'},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
+            name='ComplianceStandardTally',
+            fields=[
+                ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
+                ('period', fields.CharField(max_length=7)),
+                ('standard_code', fields.CharField(max_length=16)),
+                ('applicable', fields.IntField(default=0)),
+                ('missed', fields.IntField(default=0)),
+            ],
+            options={'table': 'compliance_standard_tally', 'app': 'models', 'unique_together': (('period', 'standard_code'),), 'pk_attr': 'id', 'table_description': "The same per period and standard only: the ward's most-missed standards read standards × periods"},
+            bases=['Model'],
+        ),
+        ops.CreateModel(
             name='ComplianceTally',
             fields=[
                 ('id', fields.IntField(generated=True, primary_key=True, unique=True, db_index=True)),
@@ -68,7 +93,7 @@ class Migration(migrations.Migration):
                 ('applicable', fields.IntField(default=0)),
                 ('missed', fields.IntField(default=0)),
             ],
-            options={'table': 'compliance_tally', 'app': 'models', 'unique_together': (('period', 'section_id', 'standard_code'),), 'indexes': [Index(fields=['period', 'section_id', 'answers', 'kept', 'applicable'], name='idx_compliance_cells'), Index(fields=['period', 'standard_code', 'missed', 'applicable'], name='idx_compliance_missed')], 'pk_attr': 'id', 'table_description': 'Self-check answers with a result per period, section and standard: how many, and of them kept,'},
+            options={'table': 'compliance_tally', 'app': 'models', 'unique_together': (('period', 'section_id', 'standard_code'),), 'pk_attr': 'id', 'table_description': 'Self-check answers with a result per period, section and standard: how many, and of them kept,'},
             bases=['Model'],
         ),
         ops.CreateModel(

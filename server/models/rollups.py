@@ -10,7 +10,6 @@ A section of 0 stands for an answer or action without one, and for the whole war
 from __future__ import annotations
 
 from tortoise import fields
-from tortoise.indexes import Index
 from tortoise.models import Model
 
 
@@ -30,13 +29,36 @@ class ComplianceTally(Model):
     class Meta:
         table = "compliance_tally"
         unique_together = (("period", "section_id", "standard_code"),)
-        # The heat map and the most-missed list each read a year's rows from an index alone.
-        indexes = [
-            Index(
-                fields=["period", "section_id", "answers", "kept", "applicable"], name="idx_compliance_cells"
-            ),
-            Index(fields=["period", "standard_code", "missed", "applicable"], name="idx_compliance_missed"),
-        ]
+
+
+class ComplianceSectionTally(Model):
+    """The same per period and section only: the heat map reads sections × periods rows."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=7)
+    section_id = fields.IntField()
+    answers = fields.IntField(default=0)
+    kept = fields.IntField(default=0)
+    applicable = fields.IntField(default=0)
+
+    class Meta:
+        table = "compliance_section_tally"
+        unique_together = (("period", "section_id"),)
+
+
+class ComplianceStandardTally(Model):
+    """The same per period and standard only: the ward's most-missed standards read standards × periods
+    rows (one section's are read from ``compliance_tally``)."""
+
+    id = fields.IntField(primary_key=True)
+    period = fields.CharField(max_length=7)
+    standard_code = fields.CharField(max_length=16)
+    applicable = fields.IntField(default=0)
+    missed = fields.IntField(default=0)
+
+    class Meta:
+        table = "compliance_standard_tally"
+        unique_together = (("period", "standard_code"),)
 
 
 class InspectionTally(Model):

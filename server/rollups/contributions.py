@@ -14,6 +14,8 @@ from server.rollups.tallies import (
     ACTIONS_CLOSED,
     ACTIONS_OPEN,
     COMPLIANCE,
+    COMPLIANCE_SECTIONS,
+    COMPLIANCE_STANDARDS,
     FEEDBACK,
     FEEDBACK_ANSWER_DAYS,
     INSPECTIONS,
@@ -32,6 +34,9 @@ def of_answer(row: SelfCheckAnswer | None) -> Deltas:
     kept, missed = row.result == "compliant", row.result == "noncompliant"
     key = (row.period, row.section_id or WARD, row.standard_code)
     out.add(COMPLIANCE, key, 1, int(kept), int(kept or missed), int(missed))
+    out.add(COMPLIANCE_SECTIONS, (row.period, row.section_id or WARD), 1, int(kept), int(kept or missed))
+    if kept or missed:
+        out.add(COMPLIANCE_STANDARDS, (row.period, row.standard_code), 1, int(missed))
     return out
 
 

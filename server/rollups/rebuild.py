@@ -42,6 +42,22 @@ def _statements(conn: BaseDBAsyncClient) -> list[tuple[str, list[object]]]:
             [WARD, False],
         ),
         (
+            "INSERT INTO compliance_section_tally (period, section_id, answers, kept, applicable) "
+            "SELECT period, COALESCE(section_id, ?), COUNT(*), "
+            "SUM(CASE WHEN result = 'compliant' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN result IN ('compliant', 'noncompliant') THEN 1 ELSE 0 END) "
+            "FROM self_check_answer WHERE deleted = ? AND result IS NOT NULL GROUP BY 1, 2",
+            [WARD, False],
+        ),
+        (
+            "INSERT INTO compliance_standard_tally (period, standard_code, applicable, missed) "
+            "SELECT period, standard_code, COUNT(*), "
+            "SUM(CASE WHEN result = 'noncompliant' THEN 1 ELSE 0 END) "
+            "FROM self_check_answer WHERE deleted = ? AND result IN ('compliant', 'noncompliant') "
+            "GROUP BY 1, 2",
+            [False],
+        ),
+        (
             "INSERT INTO inspection_tally (day, section_id, family, inspections, passed, failed) "
             "SELECT submitted_on, COALESCE(section_id, ?), family, COUNT(*), SUM(passed), SUM(failed) "
             "FROM inspection WHERE deleted = ? AND status = 'submitted' AND submitted_on IS NOT NULL "

@@ -31,6 +31,12 @@ class Tally:
 COMPLIANCE = Tally(
     "compliance_tally", ("period", "section_id", "standard_code"), ("answers", "kept", "applicable", "missed")
 )
+COMPLIANCE_SECTIONS = Tally(
+    "compliance_section_tally", ("period", "section_id"), ("answers", "kept", "applicable")
+)
+COMPLIANCE_STANDARDS = Tally(
+    "compliance_standard_tally", ("period", "standard_code"), ("applicable", "missed")
+)
 INSPECTIONS = Tally("inspection_tally", ("day", "section_id", "family"), ("inspections", "passed", "failed"))
 ACTIONS_OPEN = Tally("action_open_tally", ("section_id", "raised_on", "due_on"), ("actions",))
 ACTIONS_CLOSED = Tally("action_closed_tally", ("month", "section_id"), ("closed", "on_time"))
@@ -39,6 +45,8 @@ FEEDBACK = Tally("feedback_tally", ("scope", "month"), ("received", "answered", 
 FEEDBACK_ANSWER_DAYS = Tally("feedback_answer_days", ("scope", "month", "days"), ("comments",))
 ALL = (
     COMPLIANCE,
+    COMPLIANCE_SECTIONS,
+    COMPLIANCE_STANDARDS,
     INSPECTIONS,
     ACTIONS_OPEN,
     ACTIONS_CLOSED,

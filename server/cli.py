@@ -195,6 +195,22 @@ def cmd_okuyami_purge(_: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebuild_tallies(_: argparse.Namespace) -> int:
+    """The dashboard's tallies computed afresh from the projections: after loading rows into the
+    projections by other means than the app, or to repair them."""
+    from server.rollups.rebuild import rebuild
+
+    settings = _settings()
+
+    async def run() -> None:
+        async with connected(settings.database_url):
+            await rebuild()
+
+    asyncio.run(run())
+    print("Rebuilt the dashboard's tallies.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="madoguchi", description="Madoguchi ward-office service plan app.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -224,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     backup = commands.add_parser("backup", help="copy the SQLite database consistently while the server runs")
     backup.add_argument("--output", help="file to write (default: DATA_DIR/backups/madoguchi-<time>.sqlite3)")
     backup.set_defaults(func=cmd_backup)
+
+    commands.add_parser(
+        "rebuild-tallies", help="recompute the dashboard's tallies from the stored records"
+    ).set_defaults(func=cmd_rebuild_tallies)
 
     okuyami = commands.add_parser("okuyami", help="the bereavement desk's procedure guide")
     okuyami_commands = okuyami.add_subparsers(dest="okuyami_command", required=True, metavar="COMMAND")

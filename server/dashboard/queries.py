@@ -1,7 +1,10 @@
-"""The numbers behind the manager's dashboard: aggregate queries over the projections, per period.
+"""The numbers behind the manager's dashboard: aggregate queries over the tallies of the projections
+(``server.rollups``), per period, so a panel reads rows bounded by sections and days or months whatever
+the number of answers behind them.
 
 Rates are pooled (the sum of what passed over the sum of what applied), never averages of percentages.
 Every figure comes with the count it rests on, so a page can say how much a number means.
+A period is whole months (``period_of``), which is what lets the tallies kept per month answer it.
 """
 
 from __future__ import annotations
@@ -11,20 +14,18 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from tortoise.functions import Count, Sum
-
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.compliance import periods as compliance_periods
-from server.dashboard import sql
+from server.dashboard import histograms, sql
 from server.models import (
     ComplianceTarget,
     Device,
-    Inspection,
     Section,
     SectionGoal,
     SelfCheckSchedule,
     SyncConflict,
 )
+from server.rollups.tallies import NO_DUE_DATE, WARD
 from server.rounds import queries as round_queries
 from server.rounds.service import PeriodStatus, RoundPlan, period_statuses
 
@@ -39,6 +40,11 @@ class Period:
     start: dt.date
     end: dt.date
     section: int | None = None
+
+    @property
+    def first_month(self) -> dt.date:
+        """The first day of the period's first month: tallies kept per month are keyed by it."""
+        return self.start.replace(day=1)
 
     @property
     def months(self) -> list[dt.date]:
@@ -96,62 +102,73 @@ class ActionStats:
 
 
 async def action_stats(period: Period, today: dt.date) -> ActionStats:
-    """Actions open at the end of the period by age, overdue ones, and those closed within it: one
-    aggregate query grouped by section, and the median of days to close read from the database."""
+    """Actions open at the end of the period by age, overdue ones, and those closed within it.
+
+    Open on a day means raised by then and not closed by then: the actions open now (a tally by section,
+    day raised and day due) and, looking back to a past day, the few closed since (from the projection,
+    by its index on the day closed; none when the day is today). Closed ones and the median of the days
+    to close come from tallies per month closed."""
     as_of = min(period.end, today)
-    conn = sql.connection()
-    open_case = "raised_on <= ? AND (closed_on IS NULL OR closed_on > ?)"
-    columns = [f"SUM(CASE WHEN {open_case} THEN 1 ELSE 0 END) AS open_n"]
-    params: list[Any] = [as_of, as_of]
-    columns.append(f"SUM(CASE WHEN {open_case} AND due_on < ? THEN 1 ELSE 0 END) AS overdue_n")
-    params += [as_of, as_of, as_of]
+    section_filter, section_params = ("AND section_id = ?", [period.section]) if period.section else ("", [])
+    columns = ["SUM(n) AS open_n", "SUM(CASE WHEN due_on < ? THEN n ELSE 0 END) AS overdue_n"]
+    params: list[Any] = [as_of]
     for index, (low, high) in enumerate(AGE_BUCKETS):
-        condition = f"{open_case} AND raised_on <= ?"
-        params += [as_of, as_of, as_of - dt.timedelta(days=low)]
+        condition = "raised_on <= ?"
+        params.append(as_of - dt.timedelta(days=low))
         if high is not None:
             condition += " AND raised_on >= ?"
             params.append(as_of - dt.timedelta(days=high))
-        columns.append(f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END) AS age_{index}")
-    closed_case = "closed_on >= ? AND closed_on <= ?"
-    columns.append(f"SUM(CASE WHEN {closed_case} THEN 1 ELSE 0 END) AS closed_n")
-    columns.append(f"SUM(CASE WHEN {closed_case} AND closed_on <= due_on THEN 1 ELSE 0 END) AS on_time_n")
-    params += [period.start, period.end, period.start, period.end]
-    where, where_params = "deleted = ? AND raised_on <= ?", [False, max(as_of, period.end)]
-    if period.section:
-        where += " AND section_id = ?"
-        where_params.append(period.section)
-    found = await sql.rows(
-        # Built from the constant fragments above; every value is a parameter.
-        f"SELECT section_id, {', '.join(columns)} FROM corrective_action WHERE {where} GROUP BY section_id",  # noqa: S608
-        params + where_params,
+        columns.append(f"SUM(CASE WHEN {condition} THEN n ELSE 0 END) AS age_{index}")
+    open_rows = (
+        "SELECT section_id, raised_on, due_on, actions AS n FROM action_open_tally "  # noqa: S608 - fragments
+        f"WHERE raised_on <= ? {section_filter} "
+        f"UNION ALL SELECT COALESCE(section_id, {WARD}) AS section_id, raised_on, "
+        "COALESCE(due_on, ?) AS due_on, 1 AS n FROM corrective_action "
+        f"WHERE closed_on > ? AND deleted = ? AND raised_on <= ? {section_filter}"
     )
+    params += [as_of, *section_params, NO_DUE_DATE, as_of, False, as_of, *section_params]
+    per_section: dict[int, dict[str, int]] = {}
     stats = ActionStats()
     ages = [0] * len(AGE_BUCKETS)
-    for row in found:
+    for row in await sql.rows(
+        f"SELECT section_id, {', '.join(columns)} FROM ({open_rows}) AS o GROUP BY section_id",  # noqa: S608
+        params,
+    ):
         for index in range(len(AGE_BUCKETS)):
             ages[index] += int(row[f"age_{index}"] or 0)
-        section = SectionActions(
-            section_id=int(row["section_id"]) if row["section_id"] is not None else 0,
-            open=int(row["open_n"] or 0),
-            overdue=int(row["overdue_n"] or 0),
-            closed=int(row["closed_n"] or 0),
-            closed_on_time=int(row["on_time_n"] or 0),
-        )
+        counts = per_section.setdefault(int(row["section_id"]), {})
+        counts["open"], counts["overdue"] = int(row["open_n"] or 0), int(row["overdue_n"] or 0)
+    months = [period.first_month, period.end]
+    for row in await sql.rows(
+        "SELECT section_id, SUM(closed) AS closed_n, SUM(on_time) AS on_time_n "  # noqa: S608 - fragments
+        f"FROM action_closed_tally WHERE month >= ? AND month <= ? {section_filter} GROUP BY section_id",
+        [*months, *section_params],
+    ):
+        counts = per_section.setdefault(int(row["section_id"]), {})
+        counts["closed"], counts["closed_on_time"] = int(row["closed_n"] or 0), int(row["on_time_n"] or 0)
+    for section_id, counts in sorted(per_section.items()):
+        section = SectionActions(section_id=section_id, **counts)
         stats.open += section.open
         stats.overdue += section.overdue
         stats.closed += section.closed
         stats.closed_on_time += section.closed_on_time
-        if row["section_id"] is not None and (section.open or section.closed):
+        if section_id != WARD and (section.open or section.closed):
             stats.sections.append(section)
-    stats.sections.sort(key=lambda s: s.section_id)
     stats.by_age = list(zip(AGE_BUCKETS, ages, strict=True))
-    days = (
-        f"SELECT {sql.days_between('raised_on', 'closed_on', conn)} AS v FROM corrective_action "  # noqa: S608
-        f"WHERE {where.replace('raised_on <= ?', 'closed_on >= ? AND closed_on <= ?')}"
+    stats.median_days_to_close = histograms.median(
+        await _histogram("action_close_days", "actions", period.section or WARD, months)
     )
-    days_params = [False, period.start, period.end, *where_params[2:]]
-    stats.median_days_to_close = await sql.median_of(days, days_params, stats.closed)
     return stats
+
+
+async def _histogram(table: str, count: str, scope: int, months: list[dt.date]) -> list[tuple[int, int]]:
+    """A tally of days (``table``: scope, month, days, ``count``) summed over the months, by days."""
+    found = await sql.rows(
+        f"SELECT days, SUM({count}) AS n FROM {table} "  # noqa: S608 - declared names, values are parameters
+        "WHERE scope = ? AND month >= ? AND month <= ? GROUP BY days ORDER BY days",
+        [scope, *months],
+    )
+    return [(int(r["days"]), int(r["n"] or 0)) for r in found]
 
 
 @dataclass(frozen=True)
@@ -166,37 +183,22 @@ class Funnel:
 
 async def feedback_funnel(period: Period) -> Funnel:
     """Comments received in the period and how far they got: answered, published, improved; the days
-    from receipt to answer as median and 90th percentile, read from the database."""
-    conn = sql.connection()
-    where, params = (
-        "f.deleted = ? AND f.received_on >= ? AND f.received_on <= ?",
-        [False, period.start, period.end],
-    )
-    source = "feedback f"
-    if period.section:
-        source += " JOIN feedback_section s ON s.feedback_id = f.id AND s.section_id = ?"
-        params = [period.section, *params]
+    from receipt to answer as median and 90th percentile, from the tally of those days."""
+    scope, months = period.section or WARD, [period.first_month, period.end]
     found = await sql.rows(
-        "SELECT COUNT(*) AS received, "  # noqa: S608 - constant fragments, values are parameters
-        "SUM(CASE WHEN f.answered_on IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
-        "SUM(CASE WHEN f.status = 'published' THEN 1 ELSE 0 END) AS published, "
-        "SUM(CASE WHEN f.improved THEN 1 ELSE 0 END) AS improved "
-        f"FROM {source} WHERE {where}",
-        params,
+        "SELECT SUM(received) AS received, SUM(answered) AS answered, SUM(published) AS published, "
+        "SUM(improved) AS improved FROM feedback_tally WHERE scope = ? AND month >= ? AND month <= ?",
+        [scope, *months],
     )
     row = found[0] if found else {}
-    answered = int(row.get("answered") or 0)
-    days = (
-        f"SELECT {sql.days_between('f.received_on', 'f.answered_on', conn)} AS v FROM {source} "  # noqa: S608
-        f"WHERE {where} AND f.answered_on IS NOT NULL"
-    )
+    days = await _histogram("feedback_answer_days", "comments", scope, months)
     return Funnel(
         received=int(row.get("received") or 0),
-        answered=answered,
+        answered=int(row.get("answered") or 0),
         published=int(row.get("published") or 0),
         improved=int(row.get("improved") or 0),
-        median_days=await sql.median_of(days, params, answered),
-        p90_days=await sql.percentile_of(days, params, answered, 0.9),
+        median_days=histograms.median(days),
+        p90_days=histograms.percentile(days, 0.9),
     )
 
 
@@ -215,21 +217,19 @@ class SectionInspections:
 
 async def inspection_stats(period: Period) -> list[SectionInspections]:
     """Submitted inspections per section in the period, with the pooled score (適 ÷ applicable)."""
-    query = Inspection.filter(
-        deleted=False, status="submitted", submitted_on__gte=period.start, submitted_on__lte=period.end
-    )
+    where, params = "day >= ? AND day <= ? AND section_id <> ?", [period.start, period.end, WARD]
     if period.section:
-        query = query.filter(section_id=period.section)
-    rows = (
-        await query.annotate(n=Count("id"), p=Sum("passed"), f=Sum("failed"))
-        .group_by("section_id")
-        .values("section_id", "n", "p", "f")
+        where += " AND section_id = ?"
+        params.append(period.section)
+    rows = await sql.rows(
+        "SELECT section_id, SUM(inspections) AS n, SUM(passed) AS p, SUM(failed) AS f "  # noqa: S608
+        f"FROM inspection_tally WHERE {where} GROUP BY section_id HAVING SUM(inspections) > 0",
+        params,
     )
     return sorted(
         (
             SectionInspections(int(r["section_id"]), int(r["n"]), int(r["p"] or 0), int(r["f"] or 0))
             for r in rows
-            if r["section_id"] is not None
         ),
         key=lambda s: s.section_id,
     )
@@ -282,22 +282,19 @@ class SectionFeedback:
 
 async def feedback_by_section(period: Period) -> dict[int, SectionFeedback]:
     """Comments received in the period per responsible section, and how many were answered and improved."""
-    where = "f.deleted = ? AND f.received_on >= ? AND f.received_on <= ?"
-    params: list[Any] = [False, period.start, period.end]
+    where, params = "scope <> ? AND month >= ? AND month <= ?", [WARD, period.first_month, period.end]
     if period.section:
-        where += " AND s.section_id = ?"
+        where += " AND scope = ?"
         params.append(period.section)
     found = await sql.rows(
-        "SELECT s.section_id AS section_id, COUNT(*) AS received, "  # noqa: S608 - constant fragments
-        "SUM(CASE WHEN f.answered_on IS NOT NULL THEN 1 ELSE 0 END) AS answered, "
-        "SUM(CASE WHEN f.improved THEN 1 ELSE 0 END) AS improved "
-        "FROM feedback f JOIN feedback_section s ON s.feedback_id = f.id "
-        f"WHERE {where} GROUP BY s.section_id",
+        "SELECT scope, SUM(received) AS received, SUM(answered) AS answered, "  # noqa: S608 - fragments
+        f"SUM(improved) AS improved FROM feedback_tally WHERE {where} "
+        "GROUP BY scope HAVING SUM(received) > 0",
         params,
     )
     return {
-        int(r["section_id"]): SectionFeedback(
-            int(r["section_id"]), int(r["received"] or 0), int(r["answered"] or 0), int(r["improved"] or 0)
+        int(r["scope"]): SectionFeedback(
+            int(r["scope"]), int(r["received"] or 0), int(r["answered"] or 0), int(r["improved"] or 0)
         )
         for r in found
     }
@@ -377,7 +374,7 @@ class ComplianceStats:
 
 async def compliance_stats(period: Period) -> ComplianceStats:
     """遵守率 per section and self-check period, pooled (compliant ÷ applicable, 該当なし left out),
-    with the year's targets and the most-missed standards: grouped queries, no rows loaded."""
+    with the year's targets and the most-missed standards: grouped queries over the tallies."""
     schedule = await SelfCheckSchedule.get_or_none(fiscal_year=period.year)
     months = schedule.months_per_period if schedule else 1
     keys = [
@@ -385,8 +382,8 @@ async def compliance_stats(period: Period) -> ComplianceStats:
         for key in compliance_periods.periods_of(period.year, months)
         if period.start.replace(day=1) <= (compliance_periods.parse(key) or period.start) <= period.end
     ]
-    where = "deleted = ? AND result IS NOT NULL AND period IN ({})".format(", ".join("?" * len(keys)))
-    params: list[Any] = [False, *keys]
+    where = "period IN ({})".format(", ".join("?" * len(keys)))
+    params: list[Any] = [*keys]
     if period.section:
         where += " AND section_id = ?"
         params.append(period.section)
@@ -394,21 +391,19 @@ async def compliance_stats(period: Period) -> ComplianceStats:
     missed: list[tuple[str, int, int]] = []
     if keys:
         for row in await sql.rows(
-            "SELECT section_id, period, "  # noqa: S608 - constant fragments, values are parameters
-            "SUM(CASE WHEN result = 'compliant' THEN 1 ELSE 0 END) AS kept, "
-            "SUM(CASE WHEN result IN ('compliant', 'noncompliant') THEN 1 ELSE 0 END) AS applicable "
-            f"FROM self_check_answer WHERE {where} GROUP BY section_id, period",
+            f"SELECT section_id, period, kept, applicable FROM compliance_section_tally WHERE {where} "  # noqa: S608
+            "AND answers > 0",
             params,
         ):
-            if row["section_id"] is not None:
+            if int(row["section_id"]) != WARD:
                 cells[(int(row["section_id"]), str(row["period"]))] = ComplianceCell(
                     int(row["kept"] or 0), int(row["applicable"] or 0)
                 )
+        # The ward's list reads the tally per standard; one section's, the tally per section and standard.
+        source = "compliance_tally" if period.section else "compliance_standard_tally"
         for row in await sql.rows(
-            "SELECT standard_code, "  # noqa: S608 - constant fragments, values are parameters
-            "SUM(CASE WHEN result = 'noncompliant' THEN 1 ELSE 0 END) AS missed, "
-            "SUM(CASE WHEN result IN ('compliant', 'noncompliant') THEN 1 ELSE 0 END) AS applicable "
-            f"FROM self_check_answer WHERE {where} GROUP BY standard_code "
+            "SELECT standard_code, SUM(missed) AS missed, SUM(applicable) AS applicable "  # noqa: S608
+            f"FROM {source} WHERE {where} GROUP BY standard_code "
             "ORDER BY missed DESC, standard_code LIMIT 10",
             params,
         ):
@@ -487,12 +482,12 @@ async def desk_volume(period: Period, ward: str) -> DeskVolume:
     months = [(str(r["month"]), int(r["visits"]), int(r["closed"] or 0)) for r in found]
     timed = sum(int(r["timed"] or 0) for r in found)
     minutes = sum(int(r["minutes"] or 0) for r in found)
-    median = await sql.median_of(
-        f"SELECT handling_minutes AS v FROM okuyami_case WHERE {where} "  # noqa: S608
-        "AND handling_minutes IS NOT NULL",
+    spread = await sql.rows(
+        "SELECT handling_minutes AS v, COUNT(*) AS n FROM okuyami_case "  # noqa: S608 - constant fragments
+        f"WHERE {where} AND handling_minutes IS NOT NULL GROUP BY handling_minutes ORDER BY handling_minutes",
         params,
-        timed,
     )
+    median = histograms.median([(int(r["v"]), int(r["n"])) for r in spread])
     return DeskVolume(
         months=months,
         visits=sum(v for _, v, _ in months),

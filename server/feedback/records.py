@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from server.models import Feedback, FeedbackSection, Role, User
+from server.rollups import tracking
 from sync import FieldSpec, FieldType, Op, Policy, RecordState, SignOff, TableSpec, Workflow
 
 CHANNELS = ("box", "web", "phone", "evaluation")
@@ -107,6 +108,11 @@ def _date(value: Any) -> dt.date | None:
 
 
 async def project(record: RecordState) -> None:
+    async with tracking.tracking(tracking.feedback, record.id):
+        await _write(record)
+
+
+async def _write(record: RecordState) -> None:
     if record.purged:
         await Feedback.filter(id=record.id).delete()
         await FeedbackSection.filter(feedback_id=record.id).delete()

@@ -18,6 +18,7 @@ from typing import Any
 from server.calendar_ja import fiscal_year
 from server.inspections.templates import Item, items_of
 from server.models import CorrectiveAction, Inspection, InspectionAnswer, InspectionTemplate, Role, User
+from server.rollups import tracking
 from sync import FieldSpec, FieldType, Op, Policy, RecordState, SignOff, TableSpec, Workflow
 
 ANSWER_NAMESPACE = uuid.UUID("6f1d4c52-2f0e-4b8e-9a57-0c3f1e7d2b10")
@@ -238,6 +239,19 @@ async def _is_repeat(inspection: Inspection, item_key: str) -> bool:
 
 
 async def project(record: RecordState) -> None:
+    """The typed row of the record, with the dashboard's tallies following it: an answer changes its
+    inspection's 適 and 不適, so it is the inspection that is tracked."""
+    if record.table == "inspections":
+        read, tracked = tracking.inspection, record.id
+    elif record.table == "inspection_answers":
+        read, tracked = tracking.inspection, record.values(INSPECTION_ANSWERS)["inspection_id"]
+    else:
+        read, tracked = tracking.action, record.id
+    async with tracking.tracking(read, tracked):
+        await _write(record)
+
+
+async def _write(record: RecordState) -> None:
     if record.table == "inspections":
         if record.purged:
             await Inspection.filter(id=record.id).delete()

@@ -28,6 +28,17 @@ from server.models.inspections import (
     TemplateStatus,
 )
 from server.models.okuyami import OkuyamiAppointment, OkuyamiCase
+from server.models.rollups import (
+    ActionCloseDays,
+    ActionClosedTally,
+    ActionOpenTally,
+    ComplianceSectionTally,
+    ComplianceStandardTally,
+    ComplianceTally,
+    FeedbackAnswerDays,
+    FeedbackTally,
+    InspectionTally,
+)
 from server.models.security import LoginFailure, WebSession
 from server.models.sync import (
     SectionGoal,
@@ -56,6 +67,15 @@ __all__ = [
     "ServiceStandard",
     "ServiceStandardVersion",
     "AuditEvent",
+    "ActionCloseDays",
+    "ActionClosedTally",
+    "ActionOpenTally",
+    "ComplianceSectionTally",
+    "ComplianceStandardTally",
+    "ComplianceTally",
+    "FeedbackAnswerDays",
+    "FeedbackTally",
+    "InspectionTally",
     "CorrectiveAction",
     "Device",
     "Feedback",

@@ -134,4 +134,9 @@ class CorrectiveAction(Model):
         indexes = [
             Index(fields=["section_id", "status"], name="idx_action_section_status"),
             Index(fields=["due_on"], name="idx_action_due"),
+            # The dashboard counts actions closed after the day it looks back to as open on that day,
+            # reading them from this index alone.
+            Index(
+                fields=["closed_on", "deleted", "raised_on", "section_id", "due_on"], name="idx_action_closed"
+            ),
         ]

@@ -1,31 +1,39 @@
-"""The reads behind the rounds page: one query for a year's inspections, grouped in Python afterwards."""
+"""The reads behind the rounds page: one query for when a year's inspections were submitted (from their
+tally, and only the first day of each month: bounded by sections, families and months), grouped in
+Python afterwards."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from server.calendar_ja import fiscal_year_bounds
-from server.models import Inspection, InspectionRound, InspectionTemplate, TemplateStatus
+from server.dashboard import sql
+from server.models import InspectionRound, InspectionTemplate, TemplateStatus
 from server.rounds.service import RoundPlan, last_day_needed
 
 
 async def submissions(year: int, section_ids: list[int], families: list[str]) -> list[tuple[int, str, date]]:
-    """(section, family, submitted on) of every submitted inspection that decides this year's statuses."""
+    """(section, family, submitted on) of the first submitted inspection of each month that decides this
+    year's statuses. Every period and every window for a late inspection starts on the first of a month
+    and ends on the last of one, so the first day inside it is always some month's first day: the other
+    days change no status."""
     if not section_ids or not families:
         return []
-    rows = (
-        await Inspection.filter(
-            status="submitted",
-            deleted=False,
-            section_id__in=section_ids,
-            family__in=families,
-            submitted_on__gte=fiscal_year_bounds(year)[0],
-            submitted_on__lte=last_day_needed(year),
-        )
-        .distinct()
-        .values_list("section_id", "family", "submitted_on")
-    )  # one row per day: bounded by the calendar
-    return [(int(s), str(f), d) for s, f, d in rows if isinstance(d, date)]
+    conn = sql.connection()
+    sections, kinds = ", ".join("?" * len(section_ids)), ", ".join("?" * len(families))
+    rows = await sql.rows(
+        "SELECT section_id, family, MIN(day) AS day FROM inspection_tally "  # noqa: S608 - placeholders only
+        "WHERE inspections > 0 AND day >= ? AND day <= ? "
+        f"AND section_id IN ({sections}) AND family IN ({kinds}) "
+        f"GROUP BY section_id, family, {sql.month_of('day', conn)}",
+        [fiscal_year_bounds(year)[0], last_day_needed(year), *section_ids, *families],
+    )
+    return [(int(r["section_id"]), str(r["family"]), _date(r["day"])) for r in rows]
+
+
+def _date(value: object) -> date:
+    """SQLite answers an aggregate of dates as text, PostgreSQL as a date."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
 async def active_plans(section_ids: list[int]) -> list[RoundPlan]:

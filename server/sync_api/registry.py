@@ -10,6 +10,7 @@ from server.feedback import records as feedback
 from server.inspections import records as inspections
 from server.models import Role, SectionGoal, SelfCheckAnswer, User
 from server.okuyami import records as okuyami
+from server.rollups import tracking
 from sync import (
     Actor,
     FieldSpec,
@@ -179,6 +180,11 @@ async def project(record: RecordState) -> None:
 
 
 async def _project_answer(record: RecordState) -> None:
+    async with tracking.tracking(tracking.answer, record.id):
+        await _write_answer(record)
+
+
+async def _write_answer(record: RecordState) -> None:
     if record.purged:
         await SelfCheckAnswer.filter(id=record.id).delete()
         return

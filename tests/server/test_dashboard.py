@@ -16,8 +16,6 @@ from server.models import (
     ComplianceTarget,
     CorrectiveAction,
     Device,
-    Feedback,
-    FeedbackSection,
     Inspection,
     InspectionRound,
     OkuyamiCase,
@@ -28,6 +26,7 @@ from server.models import (
     User,
 )
 from tests.server.conftest import LoginAs
+from tests.server.projected import stored, stored_feedback
 
 TODAY = dt.date(2026, 11, 20)
 
@@ -38,8 +37,8 @@ async def two_sections() -> tuple[int, int]:
 
 
 async def inspect(section: int, submitted: dt.date, passed: int, failed: int, na: int = 0) -> None:
-    await Inspection.create(
-        id=uuid.uuid4(),
+    await stored(
+        Inspection,
         section_id=section,
         status="submitted",
         started_on=submitted,
@@ -84,8 +83,8 @@ async def test_corrective_actions_by_age_overdue_and_on_time(app: Litestar) -> N
     a, b = await two_sections()
 
     async def action(section: int, raised: dt.date, due: dt.date, closed: dt.date | None = None) -> None:
-        await CorrectiveAction.create(
-            id=uuid.uuid4(),
+        await stored(
+            CorrectiveAction,
             section_id=section,
             title="x",
             raised_on=raised,
@@ -117,16 +116,15 @@ async def test_feedback_funnel_and_response_time(app: Litestar) -> None:
     a, _ = await two_sections()
     received = dt.date(2026, 4, 1)
     for days, status, improved in [(2, "published", True), (4, "approved", False), (None, "triaged", False)]:
-        row = await Feedback.create(
-            id=uuid.uuid4(),
+        await stored_feedback(
+            [a],
             text="x",
             received_on=received,
             answered_on=received + dt.timedelta(days=days) if days else None,
             status=status,
             improved=improved,
         )
-        await FeedbackSection.create(feedback_id=row.id, section_id=a)
-    await Feedback.create(id=uuid.uuid4(), text="last year", received_on=dt.date(2026, 3, 31))
+    await stored_feedback([], text="last year", received_on=dt.date(2026, 3, 31))
     funnel = await queries.feedback_funnel(queries.period_of(2026, None, None, None, TODAY))
     assert (funnel.received, funnel.answered, funnel.published, funnel.improved) == (3, 2, 1, 1)
     assert (funnel.median_days, funnel.p90_days) == (3, 4)
@@ -196,9 +194,7 @@ async def test_rounds_count_done_late_and_missed_periods(app: Litestar) -> None:
     await InspectionRound.filter(section_id=a).exclude(family="shokuba-tenken").update(active=False)
     # April done in April, May done late in June (which also counts for June), July to October missed.
     for day in (dt.date(2026, 4, 10), dt.date(2026, 6, 3)):
-        await Inspection.create(
-            id=uuid.uuid4(), section_id=a, family="shokuba-tenken", status="submitted", submitted_on=day
-        )
+        await stored(Inspection, section_id=a, family="shokuba-tenken", status="submitted", submitted_on=day)
     rows = {
         r.section_id: r
         for r in await queries.round_stats(queries.period_of(2026, None, None, a, TODAY), TODAY)
@@ -215,8 +211,8 @@ async def test_compliance_is_pooled_per_section_and_month_against_the_target(app
         section: int, period: str, kept: int, missed: int, na: int = 0, code: str = "SB-01"
     ) -> None:
         for n, result in enumerate(["compliant"] * kept + ["noncompliant"] * missed + ["na"] * na):
-            await SelfCheckAnswer.create(
-                id=uuid.uuid4(), section_id=section, period=period, respondent=f"user:{n}",
+            await stored(
+                SelfCheckAnswer, section_id=section, period=period, respondent=f"user:{n}",
                 standard_code=code, result=result,
             )  # fmt: skip
 

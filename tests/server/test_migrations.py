@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 from pathlib import Path
@@ -131,3 +132,78 @@ async def test_what_a_server_stored_before_0007_is_still_answered_and_pulled(emp
         assert (await tablet.push(engine))[0]["status"] == "applied"
         await after.pull(engine)
         assert after.rows[("inspections", rid)]["place"] == "3階"
+
+
+async def test_0011_fills_the_tallies_from_what_is_stored(empty_database_url: str) -> None:
+    """A deployment upgraded to 0013 shows the numbers it showed before: the tallies are filled from the
+    projections the migration finds."""
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    from server.dashboard import sql
+    from server.db import connected, migrate
+    from server.rollups.rebuild import rebuild
+    from tests.server.projected import snapshot
+
+    await run_migrations(config=tortoise_config(empty_database_url), target="models.0010_dashboard_indexes")
+    await Tortoise.close_connections()
+    async with connected(empty_database_url):
+        conn = sql.connection()
+        postgres = sql.is_postgres(conn)
+
+        async def insert(table: str, row: dict[str, object]) -> None:
+            marks = [f"${n}" if postgres else "?" for n in range(1, len(row) + 1)]
+            statement = f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join(marks)})"  # noqa: S608
+            await conn.execute_query(statement, list(row.values()))
+
+        april, may = dt.date(2026, 4, 3), dt.date(2026, 5, 20)
+        for result in ("compliant", "compliant", "noncompliant", "na"):
+            await insert(
+                "self_check_answer",
+                {"id": str(uuid.uuid4()), "section_id": 1, "period": "2026-04", "standard_code": "SB-01",
+                 "result": result, "note": ""},
+            )  # fmt: skip
+        await insert(
+            "inspection",
+            {"id": str(uuid.uuid4()), "section_id": 1, "family": "f", "status": "submitted",
+             "submitted_on": april, "passed": 8, "failed": 2},
+        )  # fmt: skip
+        await insert(
+            "corrective_action",
+            {"id": str(uuid.uuid4()), "section_id": 1, "raised_on": april, "due_on": may, "closed_on": may,
+             "description": "", "report_note": ""},
+        )  # fmt: skip
+        await insert(
+            "corrective_action",
+            {"id": str(uuid.uuid4()), "section_id": 2, "raised_on": april, "description": "",
+             "report_note": ""},
+        )  # fmt: skip
+        comment = str(uuid.uuid4())
+        await insert(
+            "feedback",
+            {"id": comment, "received_on": april, "answered_on": may, "status": "published", "text": "x",
+             "answer": "", "published_comment": "", "published_answer": "", "action_ids": "[]"},
+        )  # fmt: skip
+        await insert("feedback_section", {"feedback_id": comment, "section_id": 2})
+    await migrate(empty_database_url)
+    async with connected(empty_database_url):
+        filled = await snapshot()
+        assert filled["compliance_tally"] == {("2026-04", "1", "SB-01"): (4, 2, 3, 1)}
+        assert filled["inspection_tally"] == {("2026-04-03", "1", "f"): (1, 8, 2)}
+        assert filled["action_open_tally"] == {("2", "2026-04-03", "9999-12-31"): (1,)}
+        assert filled["action_closed_tally"] == {("2026-05-01", "1"): (1, 1)}
+        # Scope 0 is the whole ward; April 3 to May 20 is 47 days.
+        assert filled["action_close_days"] == {
+            ("0", "2026-05-01", "47"): (1,),
+            ("1", "2026-05-01", "47"): (1,),
+        }
+        assert filled["feedback_tally"] == {
+            ("0", "2026-04-01"): (1, 1, 1, 0),
+            ("2", "2026-04-01"): (1, 1, 1, 0),
+        }
+        assert filled["feedback_answer_days"] == {
+            ("0", "2026-04-01", "47"): (1,),
+            ("2", "2026-04-01", "47"): (1,),
+        }
+        await rebuild()
+        assert await snapshot() == filled

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date
 
 import httpx
@@ -20,6 +19,7 @@ from server.rounds.service import (
 )
 from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form
+from tests.server.projected import stored
 
 DONE, LATE, MISSED, DUE, UPCOMING = (
     PeriodStatus.DONE,
@@ -135,7 +135,7 @@ def statuses_on_page(html: str, section_id: int, template_name: str) -> list[str
 
 async def _inspection(section: Section, day: date, family: str = "shokuba-tenken", **extra: object) -> None:
     values: dict[str, object] = {"status": "submitted", "deleted": False, **extra}
-    await Inspection.create(id=uuid.uuid4(), family=family, section_id=section.id, submitted_on=day, **values)
+    await stored(Inspection, family=family, section_id=section.id, submitted_on=day, **values)
 
 
 async def test_last_year_shows_done_late_and_missed_from_the_inspections(login_as: LoginAs) -> None:

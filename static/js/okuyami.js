@@ -158,10 +158,9 @@ async function noteView(userKey, id, view) {
 function startPdfButton(section) {
   const note = section.querySelector("[data-okuyami-pdf-offline]");
   for (const link of section.querySelectorAll("[data-okuyami-pdf]")) {
-    const state = () => {
-      if (note) note.hidden = navigator.onLine;
-      link.setAttribute("aria-disabled", navigator.onLine ? "false" : "true");
-    };
+    // The button stays pressable: pressing it offline is how the desk finds out why there is no PDF.
+    if (note) { note.id = note.id || "okuyami-pdf-offline"; link.setAttribute("aria-describedby", note.id); }
+    const state = () => { if (note) note.hidden = navigator.onLine; };
     state();
     window.addEventListener("online", state);
     window.addEventListener("offline", state);

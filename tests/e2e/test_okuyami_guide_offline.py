@@ -230,7 +230,7 @@ async def test_an_offline_visit_shows_and_prints_its_guide_offline_and_leaves_no
         assert "/okuyami/guide" in page.url
 
         # Printing: the button reaches window.print, and the print stylesheet shows the guide on A4.
-        await page.evaluate("window.__prints = 0; window.print = () => { window.__prints += 1; };")
+        await page.evaluate("() => { window.__prints = 0; window.print = () => { window.__prints += 1; }; }")
         await guide.get_by_role("button", name="印刷").click()
         assert await page.evaluate("window.__prints") == 1
         await page.evaluate("window.dispatchEvent(new Event('beforeprint'))")

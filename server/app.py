@@ -33,6 +33,7 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
@@ -78,7 +79,7 @@ MAX_FORM_BYTES = 2 * 1024 * 1024
 
 def create_app(settings: Settings) -> Litestar:
     """Build the ASGI app for these settings; nothing here reads the environment."""
-    asset_version = release_fingerprint(settings.release)
+    asset_version = release_fingerprint(settings.release, okuyami_engine_data.fingerprint())
     # A broken procedure catalogue stops the start with the procedure's id, never a wrong guide later.
     default_catalogue()
     state = AppState(

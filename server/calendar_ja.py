@@ -14,6 +14,12 @@ _ERAS = (
 )
 
 
+def eras() -> list[tuple[str, str, str]]:
+    """The eras as (first day in ISO, Japanese name, romanised name), newest first: what the tablet's
+    calendar reads, so its 和暦 is the server's."""
+    return [(start.isoformat(), name, romaji) for start, name, romaji in _ERAS]
+
+
 def era_year(day: date) -> tuple[str, int]:
     """The era name and year of a date, e.g. (令和, 6)."""
     for start, name, _ in _ERAS:

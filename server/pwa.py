@@ -9,6 +9,7 @@ from litestar import Request, Response, get
 from litestar.response import Template
 
 from server.auth.guards import PUBLIC
+from server.okuyami.engine_data import CATALOGUE_PATH, INTAKE_PATH
 from server.rendering import render, request_language
 from server.state import AppState
 from server.templating import STATIC_DIR
@@ -31,11 +32,19 @@ SHELL_ASSETS = (
     "js/offline-forms.js",
     "js/inspections.js",
     "js/okuyami.js",
+    "js/calendar-ja.js",
+    "js/okuyami/rules.js",
+    "js/okuyami/intake.js",
+    "js/okuyami/catalogue.js",
+    "js/okuyami/plan.js",
+    "js/okuyami/guide.js",
+    "js/okuyami/guide-view.js",
     "js/self-check.js",
     "js/sw/background-sync.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
 )
+ENGINE_DOCUMENTS = (CATALOGUE_PATH, INTAKE_PATH)
 
 
 @get("/sw.js", opt=PUBLIC, include_in_schema=False)
@@ -43,7 +52,13 @@ async def service_worker(request: Request[Any, Any, Any]) -> Response[str]:
     """The service worker, served from the root so its scope is the whole app, with this release's version."""
     state: AppState = request.app.state.madoguchi
     source = (STATIC_DIR / "sw.js").read_text(encoding="utf-8")
-    shell = ["/offline", *(f"/static/{asset}?v={state.asset_version}" for asset in SHELL_ASSETS)]
+    shell = [
+        "/offline",
+        *(f"/static/{asset}?v={state.asset_version}" for asset in SHELL_ASSETS),
+        # The おくやみ engine's catalogue and intake definitions, generated from the Python reference: the
+        # desk tablet builds a family's guide from them with no network.
+        *(f"{path}?v={state.asset_version}" for path in ENGINE_DOCUMENTS),
+    ]
     source = source.replace("__MADOGUCHI_VERSION__", state.asset_version).replace(
         "__MADOGUCHI_SHELL__", json.dumps(shell)
     )

@@ -18,13 +18,15 @@ TEMPLATES_DIR = PROJECT_ROOT / "templates"
 STATIC_DIR = PROJECT_ROOT / "static"
 
 
-def release_fingerprint(release: str = "") -> str:
-    """A short hash of the app version, every static file and template, and the deployment's release label.
+def release_fingerprint(release: str = "", extra: bytes = b"") -> str:
+    """A short hash of the app version, every static file and template, the deployment's release label and
+    ``extra`` (data the tablet keeps that is generated, not a file here: the おくやみ engine's documents).
 
     It versions static URLs and the service worker, so any change that tablets must pick up (a script, a
-    style, the offline page) ships as an update they are offered.
+    style, the offline page, a procedure rule) ships as an update they are offered.
     """
     digest = hashlib.sha256(f"{__version__}|{release}".encode())
+    digest.update(extra)
     for folder in (STATIC_DIR, TEMPLATES_DIR):
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             digest.update(path.relative_to(PROJECT_ROOT).as_posix().encode())

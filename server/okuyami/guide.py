@@ -16,7 +16,7 @@ from server.okuyami.plan import Plan
 # Anchors whose day the intake knows: the period runs from the day after the event (民法140条), so the
 # last day is the event plus the number of days. The day a death became known is taken as the day of
 # death: never later than the real deadline.
-_EVENT_OF_ANCHOR = {
+EVENT_OF_ANCHOR = {
     "death": "deceased.date_of_death",
     "day_after_death": "deceased.date_of_death",
     "death_known": "deceased.date_of_death",
@@ -70,7 +70,7 @@ def deadline_of(procedure: Procedure, intake: Intake, catalogue: Catalogue) -> D
     if rule is None:
         return Deadline(None, None, "", "")
     anchor = catalogue.anchors.get(rule.anchor, {})
-    event = intake.dates.get(_EVENT_OF_ANCHOR.get(rule.anchor, ""))
+    event = intake.dates.get(EVENT_OF_ANCHOR.get(rule.anchor, ""))
     day = event + timedelta(days=rule.days) if event is not None and rule.days is not None else None
     return Deadline(day, rule.days, anchor.get("ja", ""), anchor.get("en", ""))
 

@@ -108,6 +108,14 @@ COUNTS: dict[str, int] = {
 
 REQUIRED_DATES = ("deceased.date_of_birth", "deceased.date_of_death")
 OPTIONAL_DATES = ("funeral.date", "applicant.date_of_birth")
+BIRTH, DEATH = REQUIRED_DATES
+FUNERAL = "funeral.date"
+# Answers without a default, with what to say when they are missing: the desk must ask (or answer "unknown").
+ALWAYS_ASKED = {"deceased.health_insurance": N_("Say which health insurance, or don't know.")}
+# The household counts that are parts of the remaining members and cannot exceed them.
+HOUSEHOLD_TOTAL = "household.remaining_members"
+HOUSEHOLD_PARTS = ("household.remaining_members_aged_15_plus", "household.remaining_kokuho_members")
+COUNT_MAX = 99
 
 # Free text printed on forms and the guide; never read by a rule.
 TEXTS = [
@@ -126,6 +134,7 @@ TEXTS = [
     "applicant.preferred_language",
 ]
 TEXT_MAX = 200
+DECEASED_NAME = "deceased.name_kanji"  # the name a guide is headed with
 
 DERIVED = "deceased.kaigo_category1"
 
@@ -179,7 +188,7 @@ class Intake:
 
     @property
     def date_of_death(self) -> date:
-        return self.dates["deceased.date_of_death"]
+        return self.dates[DEATH]
 
 
 def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -250,7 +259,7 @@ def parse_intake(data: Mapping[str, Any], today: date) -> Intake:
         elif name in COUNTS:
             if _is_unknown(raw):
                 values[name] = UNKNOWN
-            elif isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= 99:
+            elif isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= COUNT_MAX:
                 values[name] = raw
             else:
                 errors[name] = N_("Enter a number of people from 0 to 99, or don't know.")
@@ -281,25 +290,26 @@ def parse_intake(data: Mapping[str, Any], today: date) -> Intake:
         else:
             errors[name] = N_("This is not a question of the intake.")
 
-    if "deceased.health_insurance" not in flat:
-        errors.setdefault("deceased.health_insurance", N_("Say which health insurance, or don't know."))
+    for name, message in ALWAYS_ASKED.items():
+        if name not in flat:
+            errors.setdefault(name, message)
     for name in REQUIRED_DATES:
         if name not in flat or flat[name] in (None, ""):
             errors.setdefault(name, N_("This date is needed."))
-    born, died = dates.get("deceased.date_of_birth"), dates.get("deceased.date_of_death")
+    born, died = dates.get(BIRTH), dates.get(DEATH)
     if born and born > today:
-        errors.setdefault("deceased.date_of_birth", N_("The date of birth is in the future."))
+        errors.setdefault(BIRTH, N_("The date of birth is in the future."))
     if died and died > today:
-        errors.setdefault("deceased.date_of_death", N_("The date of death is in the future."))
+        errors.setdefault(DEATH, N_("The date of death is in the future."))
     if born and died and died < born:
-        errors.setdefault("deceased.date_of_death", N_("The date of death is before the date of birth."))
-    funeral = dates.get("funeral.date")
+        errors.setdefault(DEATH, N_("The date of death is before the date of birth."))
+    funeral = dates.get(FUNERAL)
     if funeral and died and funeral < died:
-        errors.setdefault("funeral.date", N_("The funeral cannot be before the death."))
+        errors.setdefault(FUNERAL, N_("The funeral cannot be before the death."))
     counts = {name: values.get(name) for name in COUNTS}
-    total = counts["household.remaining_members"]
+    total = counts[HOUSEHOLD_TOTAL]
     if isinstance(total, int):
-        for part in ("household.remaining_members_aged_15_plus", "household.remaining_kokuho_members"):
+        for part in HOUSEHOLD_PARTS:
             value = counts[part]
             if isinstance(value, int) and value > total:
                 errors.setdefault(part, N_("This is more than the people remaining in the household."))

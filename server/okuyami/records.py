@@ -14,7 +14,8 @@ from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
 from server.okuyami.intake import NOT_COLLECTED, TEXT_MAX
 from server.okuyami.questions import QUESTIONS
-from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, TableSpec, Workflow
+from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, Status, TableSpec, Workflow
+from sync.hlc import millis_of
 
 SCOPE_PREFIX = "okuyami:"  # one sync scope per ward, received only by that ward's desk (sync_api/registry)
 STATES = ("open", "closed")
@@ -45,6 +46,9 @@ OKUYAMI_CASES = TableSpec(
         "finished_at": FieldSpec(FieldType.TEXT, Policy.LWW, max_length=40),
         "status": FieldSpec(FieldType.TEXT, Policy.STATE),
         "appointment_id": FieldSpec(FieldType.INT, Policy.LWW),
+        # A guide the tablet built and showed (or printed) from its own copy, offline: one entry per view,
+        # appended through the outbox so the server audits it when the tablet next syncs.
+        "tablet_views": FieldSpec(FieldType.TEXT, Policy.APPEND, max_length=32),
     },
     scope_of=lambda values: scope_for(str(values.get("ward") or "")),
     workflow=Workflow(
@@ -55,6 +59,32 @@ OKUYAMI_CASES = TableSpec(
     ),
     required_on_create=frozenset({"ward", "visit_date", "notice_shown_at"}),
 )
+
+
+# What a tablet may report of its offline guide, and the audit action each becomes: the same actions as
+# the server's own guide page and print notice, so the audit log reads alike whichever built the guide.
+TABLET_VIEWS = {"guide_viewed": "okuyami.guide_viewed", "guide_printed": "okuyami.guide_printed"}
+_RECORDED = frozenset({Status.APPLIED.value, Status.MERGED.value, Status.CONFLICT.value})
+
+
+async def audit_tablet_views(login: str, ops: list[Op], results: list[dict[str, Any]]) -> None:
+    """Audit the guide views a tablet reported in this push. ``ops`` are the operations new to the server
+    (a replayed one is not passed again), so each view is recorded once; a refused one never."""
+    status = {result["op_id"]: result["status"] for result in results}
+    for op in ops:
+        view = op.fields.get("tablet_views") if op.table == OKUYAMI_CASES.name else None
+        if view not in TABLET_VIEWS or status.get(op.op_id) not in _RECORDED:
+            continue
+        # The tablet's clock says when the family saw it; the audit row's own time is the server's.
+        seen = dt.datetime.fromtimestamp(millis_of(op.hlc) / 1000, dt.UTC).isoformat()
+        await audit.record(
+            None,
+            TABLET_VIEWS[str(view)],
+            login=login,
+            target_type="okuyami_case",
+            target_id=op.record_id,
+            detail={"on_tablet": True, "at": seen},
+        )
 
 
 def with_ward(op: Op, user: User) -> Op:
@@ -89,6 +119,8 @@ async def authorize(user: User, op: Op, record: RecordState | None) -> str | Non
                 return f"{name} is not a question of the intake"
             if not isinstance(value, str) or len(value) > TEXT_MAX:
                 return f"the answer to {name} must be text of at most {TEXT_MAX} characters"
+    if "tablet_views" in fields and fields["tablet_views"] not in TABLET_VIEWS:
+        return "unknown kind of guide view"
     if "progress" in fields:
         progress = fields["progress"]
         if not isinstance(progress, dict) or any(v not in PROCEDURE_STATES for v in progress.values()):

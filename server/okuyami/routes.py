@@ -20,12 +20,13 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from server import audit
-from server.auth.guards import roles
+from server.auth.guards import PUBLIC, roles
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
-from server.okuyami import service, sheets
+from server.okuyami import engine_data, service, sheets
 from server.okuyami.catalogue import default_catalogue
+from server.okuyami.engine_data import CATALOGUE_PATH, INTAKE_PATH
 from server.okuyami.forms import BookingForm, parse_booking, parse_progress
 from server.okuyami.intake import IntakeError
 from server.okuyami.pdf import render_guide_pdf, render_sheet_pdf
@@ -86,7 +87,13 @@ async def notice(request: Request[Any, Any, Any], appointment: FromQuery[int | N
         if appointment
         else None
     )
-    return render(request, "okuyami/notice.html", {"today": today().isoformat(), "appointment": booked})
+    # With a booking the notice names the caller; without one it is the page the tablet keeps for offline use.
+    return render(
+        request,
+        "okuyami/notice.html",
+        {"today": today().isoformat(), "appointment": booked},
+        personal_data=booked is not None,
+    )
 
 
 @post("/okuyami/new", opt=DESK)
@@ -125,7 +132,10 @@ async def edit_intake(request: Request[Any, Any, Any], case_id: FromPath[uuid.UU
     case = await service.open_case(case_id, _user(request).ward)
     await audit.record(request, "okuyami.intake_viewed", target_type="okuyami_case", target_id=str(case.id))
     return render(
-        request, "okuyami/intake.html", {**_questionnaire(service.form_answers(case), {}), "case": case}
+        request,
+        "okuyami/intake.html",
+        {**_questionnaire(service.form_answers(case), {}), "case": case},
+        personal_data=True,
     )
 
 
@@ -141,14 +151,55 @@ async def save_intake(
         service.intake_of(form, today())
     except IntakeError as exc:
         context = {**_questionnaire(form, exc.errors), "case": case}
-        return render(request, "okuyami/intake.html", context, status_code=422)
+        return render(request, "okuyami/intake.html", context, status_code=422, personal_data=True)
     result = await _state(request).sync.web_write(
         _user(request), TABLE, str(case.id), Kind.PATCH, {"answers": form}, case.version
     )
     if result["status"] == "rejected":
         context = {**_questionnaire(form, {}), "case": case, "rejected": True}
-        return render(request, "okuyami/intake.html", context, status_code=409)
+        return render(request, "okuyami/intake.html", context, status_code=409, personal_data=True)
     return Redirect(f"/okuyami/cases/{case.id}")
+
+
+@get("/okuyami/guide", opt=DESK)
+async def guide_on_tablet(request: Request[Any, Any, Any]) -> Template:
+    """The family's guide as the tablet builds it from its own copy of the case, with no network: the page
+    holds no answers (the case id is in the address's fragment, or the address is the case's own when the
+    service worker stands it in for a case page it cannot fetch). Opening it is audited through the
+    tablet's outbox (docs/okuyami.md)."""
+    return render(
+        request,
+        "okuyami/guide_local.html",
+        {
+            "rule_mode": _state(request).settings.okuyami_household_head_mode,
+            "procedure_states": PROCEDURE_STATES,
+            "state_labels": PROCEDURE_STATE_LABELS,
+            "catalogue_url": f"{CATALOGUE_PATH}?v={_state(request).asset_version}",
+            "intake_url": f"{INTAKE_PATH}?v={_state(request).asset_version}",
+        },
+    )
+
+
+def _engine_document(document: dict[str, Any]) -> Response[bytes]:
+    # Versioned by the release fingerprint in the address, like a static file; no personal data.
+    return Response(
+        engine_data.encoded(document),
+        media_type="application/json; charset=utf-8",
+        headers={"Cache-Control": "no-cache"},
+    )
+
+
+@get(CATALOGUE_PATH, opt=PUBLIC, include_in_schema=False)
+async def engine_catalogue() -> Response[bytes]:
+    """The procedure catalogue for the tablet's engine. Public like the ward's printed guidebook: the
+    service worker stores it when it installs, before anyone has signed in."""
+    return _engine_document(engine_data.catalogue_document())
+
+
+@get(INTAKE_PATH, opt=PUBLIC, include_in_schema=False)
+async def engine_intake() -> Response[bytes]:
+    """The intake's fields, defaults and checks for the tablet's engine, generated from intake.py."""
+    return _engine_document(engine_data.intake_definitions())
 
 
 async def _guide_context(request: Request[Any, Any, Any], case: OkuyamiCase) -> dict[str, Any]:
@@ -185,9 +236,9 @@ async def show_guide(request: Request[Any, Any, Any], case_id: FromPath[uuid.UUI
             request, "okuyami.intake_viewed", target_type="okuyami_case", target_id=str(case.id)
         )
         context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
-        return render(request, "okuyami/intake.html", context, status_code=422)
+        return render(request, "okuyami/intake.html", context, status_code=422, personal_data=True)
     await audit.record(request, "okuyami.guide_viewed", target_type="okuyami_case", target_id=str(case.id))
-    return render(request, "okuyami/guide.html", context)
+    return render(request, "okuyami/guide.html", context, personal_data=True)
 
 
 @post("/okuyami/cases/{case_id:uuid}/printed", opt=DESK)
@@ -207,7 +258,7 @@ async def guide_pdf(
         context = await _guide_context(request, case)
     except IntakeError as exc:
         context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
-        return render(request, "okuyami/intake.html", context, status_code=422)
+        return render(request, "okuyami/intake.html", context, status_code=422, personal_data=True)
     state = _state(request)
     content = render_guide_pdf(
         context["guide"], context["intake"], state.settings.ward_name, state.catalogs.gettext(PDF_LANGUAGE)
@@ -252,7 +303,7 @@ async def show_sheet(
         context = await _sheet(case, procedure_id, request)
     except IntakeError as exc:
         context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
-        return render(request, "okuyami/intake.html", context, status_code=422)
+        return render(request, "okuyami/intake.html", context, status_code=422, personal_data=True)
     await audit.record(
         request,
         "okuyami.sheet_viewed",
@@ -260,7 +311,7 @@ async def show_sheet(
         target_id=str(case.id),
         detail={"procedure": procedure_id},
     )
-    return render(request, "okuyami/sheet.html", {**context, "bank": sheets.BankForm()})
+    return render(request, "okuyami/sheet.html", {**context, "bank": sheets.BankForm()}, personal_data=True)
 
 
 @post("/okuyami/cases/{case_id:uuid}/sheets/{procedure_id:str}/pdf", opt=DESK)
@@ -273,10 +324,12 @@ async def sheet_pdf(
         context = await _sheet(case, procedure_id, request)
     except IntakeError as exc:
         context = {**_questionnaire(service.form_answers(case), exc.errors), "case": case}
-        return render(request, "okuyami/intake.html", context, status_code=422)
+        return render(request, "okuyami/intake.html", context, status_code=422, personal_data=True)
     bank = sheets.parse_bank(dict(data))
     if bank.errors:
-        return render(request, "okuyami/sheet.html", {**context, "bank": bank}, status_code=422)
+        return render(
+            request, "okuyami/sheet.html", {**context, "bank": bank}, status_code=422, personal_data=True
+        )
     gettext = _state(request).catalogs.gettext(PDF_LANGUAGE)
     procedure = context["item"].procedure
     bank_lines = []
@@ -329,7 +382,11 @@ async def save_progress(
     if form.errors:
         context = await _guide_context(request, case)
         return render(
-            request, "okuyami/guide.html", {**context, "progress_errors": form.errors}, status_code=422
+            request,
+            "okuyami/guide.html",
+            {**context, "progress_errors": form.errors},
+            status_code=422,
+            personal_data=True,
         )
     fields: dict[str, Any] = {"progress": form.progress}
     if form.close and case.status == "open":
@@ -339,7 +396,9 @@ async def save_progress(
     )
     if result["status"] == "rejected":
         context = await _guide_context(request, case)
-        return render(request, "okuyami/guide.html", {**context, "rejected": True}, status_code=409)
+        return render(
+            request, "okuyami/guide.html", {**context, "rejected": True}, status_code=409, personal_data=True
+        )
     await audit.record(request, "okuyami.progress_saved", target_type="okuyami_case", target_id=str(case.id))
     return Redirect(f"/okuyami/cases/{case.id}")
 
@@ -431,6 +490,9 @@ routes = [
     intake_on_tablet,
     edit_intake,
     save_intake,
+    guide_on_tablet,
+    engine_catalogue,
+    engine_intake,
     show_guide,
     guide_printed,
     guide_pdf,

@@ -60,7 +60,12 @@ class SyncService:
     async def push(self, user: User, request: PushRequest) -> PushResponse:
         ops = [okuyami_records.with_ward(op, user) for op in request.ops]
         request = PushRequest(client_id=request.client_id, ops=ops, schema_version=request.schema_version)
-        return await self.engine_for(user).push(await self.actor(user), request)
+        # A replayed operation is answered with its stored result: only those past this mark are new.
+        applied_before = await self.last_seq(request.client_id)
+        response = await self.engine_for(user).push(await self.actor(user), request)
+        fresh = [op for op in ops if op.client_seq > applied_before]
+        await okuyami_records.audit_tablet_views(user.login, fresh, response.results)
+        return response
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
         return await self.engine_for(user).pull(await self.actor(user), cursor, limit)

@@ -1,15 +1,27 @@
 /**
  * おくやみコーナー on the desk tablet: starting a visit after the purpose notice, the questionnaire
  * (every answer kept in the tablet's outbox, so a dropped network loses nothing), hiding questions an
- * earlier answer makes irrelevant, telling the server when the guide is printed (audit log), and desk
- * bookings, which need a connection and say so.
+ * earlier answer makes irrelevant, the family's guide built on the tablet when the server cannot give it,
+ * telling the server when a guide is shown or printed (audit log, through the outbox when offline), and
+ * desk bookings, which need a connection and say so.
  */
 import "./idb.js";
 import "./outbox.js";
+import { showLocalGuide } from "./okuyami/guide-view.js";
 
 const DB = globalThis.MadoguchiDB;
 const Outbox = globalThis.MadoguchiOutbox;
 const TABLE = "okuyami_cases";
+// The case pages the service worker stands the tablet's own pages in for; the id is in the address.
+const CASE_PATH = /^\/okuyami\/cases\/([0-9a-f-]{36})(?:\/intake)?$/;
+
+/** The case a tablet page is about: the address's fragment, or the case page's own address. */
+function caseIdOfAddress() {
+  const hash = window.location.hash.slice(1);
+  if (hash) return hash;
+  const match = CASE_PATH.exec(window.location.pathname);
+  return match ? match[1] : "";
+}
 
 async function localRecord(userKey, id) {
   return DB.transaction(["records"], "readonly", (s) => DB.done(s.records.get([userKey, TABLE, id])));
@@ -97,7 +109,9 @@ function setAnswers(form, answers) {
 }
 
 function startIntake(userKey, form) {
-  const id = form.dataset.caseId || window.location.hash.slice(1);
+  const id = form.dataset.caseId || caseIdOfAddress();
+  const localGuide = form.querySelector("[data-okuyami-local-guide-link]");
+  if (localGuide) localGuide.href = `/okuyami/guide#${id}`;
   updateVisibility(form);
   form.addEventListener("change", () => { form.dataset.dirty = "true"; updateVisibility(form); });
   localRecord(userKey, id).then((local) => {
@@ -117,6 +131,8 @@ function startIntake(userKey, form) {
       base_version: local && local.pending ? undefined : version });
     form.dataset.dirty = "false";
     show(form, "queued");
+    // Saved on the tablet: its guide can be shown at once, whatever the network does.
+    if (localGuide) localGuide.hidden = false;
     if (await flush(userKey)) {
       show(form, "sent");
       window.location.assign(`/okuyami/cases/${id}`);
@@ -126,21 +142,79 @@ function startIntake(userKey, form) {
 
 /* ---------- the guide ---------- */
 
-function startGuide(section) {
+/**
+ * A guide shown or printed from the tablet's own copy is audited when the tablet next syncs: the event
+ * travels in the outbox with the case's other changes (docs/okuyami.md), so it is neither lost offline
+ * nor recorded twice.
+ */
+async function noteView(userKey, id, view) {
+  const local = await localRecord(userKey, id);
+  if (!local) return;
+  await Outbox.record(userKey, { table: TABLE, id, kind: "patch", fields: { tablet_views: view } });
+  flush(userKey);
+}
+
+/** The PDF is made by the server: offline, its button says so instead of leading to an error page. */
+function startPdfButton(section) {
+  const note = section.querySelector("[data-okuyami-pdf-offline]");
+  for (const link of section.querySelectorAll("[data-okuyami-pdf]")) {
+    // The button stays pressable: pressing it offline is how the desk finds out why there is no PDF.
+    if (note) { note.id = note.id || "okuyami-pdf-offline"; link.setAttribute("aria-describedby", note.id); }
+    const state = () => { if (note) note.hidden = navigator.onLine; };
+    state();
+    window.addEventListener("online", state);
+    window.addEventListener("offline", state);
+    link.addEventListener("click", (event) => {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      state();
+      note?.focus();
+    });
+  }
+}
+
+function startGuide(userKey, section) {
   const id = section.dataset.okuyamiGuide;
   const token = document.body.getAttribute("hx-headers");
   const csrf = token ? JSON.parse(token)["x-csrftoken"] : "";
-  const note = () => fetch(`/okuyami/cases/${id}/printed`, { method: "POST", headers: { "x-csrftoken": csrf },
-    credentials: "same-origin" }).catch(() => {});
+  const note = () => {
+    // The network can drop after the page came: the print then goes into the log through the outbox.
+    if (!navigator.onLine) { noteView(userKey, id, "guide_printed").catch(() => {}); return; }
+    fetch(`/okuyami/cases/${id}/printed`, { method: "POST", headers: { "x-csrftoken": csrf },
+      credentials: "same-origin" }).catch(() => noteView(userKey, id, "guide_printed").catch(() => {}));
+  };
   window.addEventListener("beforeprint", note);
   for (const button of section.querySelectorAll("[data-okuyami-print]")) button.addEventListener("click", () => window.print());
+  startPdfButton(section);
+}
+
+/** The guide built on the tablet (the server could not give it): drawn from IndexedDB, never cached. */
+async function startLocalGuide(userKey, section) {
+  const id = caseIdOfAddress();
+  for (const link of section.querySelectorAll("[data-okuyami-answers]")) link.href = `/okuyami/intake#${id}`;
+  for (const link of section.querySelectorAll("[data-okuyami-pdf]")) link.href = `/okuyami/cases/${id}/guide.pdf`;
+  const form = section.querySelector("form[data-okuyami-progress]");
+  if (form) form.dataset.okuyamiProgress = id;
+  startPdfButton(section);
+  const large = section.querySelector("[data-okuyami-large]");
+  large?.addEventListener("click", () => {
+    const on = section.classList.toggle("okuyami-large");
+    large.textContent = on ? large.dataset.labelNormal : large.dataset.labelLarge;
+  });
+  for (const button of section.querySelectorAll("[data-okuyami-print]")) button.addEventListener("click", () => window.print());
+  const shown = await showLocalGuide(section, id ? await localRecord(userKey, id) : null);
+  section.dataset.state = shown;
+  if (shown !== "shown") return;
+  window.addEventListener("beforeprint", () => { noteView(userKey, id, "guide_printed").catch(() => {}); });
+  await noteView(userKey, id, "guide_viewed");
 }
 
 /** Offline at the desk, the family's round is still recorded: the statuses go to the outbox. Online,
- * the form posts as usual so the server checks it. */
+ * the form posts as usual so the server checks it; the tablet's own guide always uses the outbox, since
+ * the server may not have the case yet. */
 function startProgress(userKey, form) {
   form.addEventListener("submit", async (event) => {
-    if (navigator.onLine) return;
+    if (navigator.onLine && form.dataset.local !== "true") return;
     event.preventDefault();
     const progress = {};
     for (const select of form.querySelectorAll("select[name^='status.']")) {
@@ -153,9 +227,11 @@ function startProgress(userKey, form) {
     }
     const id = form.dataset.okuyamiProgress;
     const local = await localRecord(userKey, id);
+    const version = form.dataset.caseVersion ? Number(form.dataset.caseVersion) : undefined;
     await Outbox.record(userKey, { table: TABLE, id, kind: "patch", fields,
-      base_version: local && local.pending ? undefined : Number(form.dataset.caseVersion) });
+      base_version: local && local.pending ? undefined : version });
     show(form, "queued");
+    flush(userKey);
   });
 }
 
@@ -210,7 +286,13 @@ export function startOkuyami(userKey) {
   }
   for (const form of document.querySelectorAll("form[data-okuyami-start]")) startNotice(userKey, form);
   for (const form of document.querySelectorAll("form[data-okuyami-intake]")) startIntake(userKey, form);
-  for (const section of document.querySelectorAll("[data-okuyami-guide]")) startGuide(section);
+  for (const section of document.querySelectorAll("[data-okuyami-guide]")) startGuide(userKey, section);
+  for (const section of document.querySelectorAll("[data-okuyami-local-guide]")) {
+    startLocalGuide(userKey, section).catch((error) => {
+      section.dataset.state = "failed";
+      console.error("the tablet's guide could not be built", error);
+    });
+  }
   for (const form of document.querySelectorAll("form[data-okuyami-progress]")) startProgress(userKey, form);
   for (const form of document.querySelectorAll("form[data-okuyami-booking]")) startBooking(form);
 }

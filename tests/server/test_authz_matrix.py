@@ -149,3 +149,41 @@ COMPLIANCE_ROUTES = {
 def test_the_compliance_routes_have_exactly_their_roles(app: Litestar) -> None:
     declared = {(m, p): set(opt.get("roles", ())) for m, p, opt in every_endpoint(app)}
     assert {key: declared.get(key) for key in COMPLIANCE_ROUTES} == COMPLIANCE_ROUTES
+
+
+DESK = {Role.OKUYAMI}
+# The bereavement desk's routes: cases, bookings and the tablet's guide page are the desk's alone;
+# statistics (no names) also the manager's; the tablet engine's catalogue and intake definitions are
+# public, because the service worker stores them when it installs, before anyone signs in, and they hold
+# no personal data.
+OKUYAMI_ROUTES: dict[tuple[str, str], set[Role] | None] = {
+    ("GET", "/okuyami"): DESK,
+    ("GET", "/okuyami/new"): DESK,
+    ("POST", "/okuyami/new"): DESK,
+    ("GET", "/okuyami/intake"): DESK,
+    ("GET", "/okuyami/guide"): DESK,
+    ("GET", "/okuyami/engine/catalogue.json"): None,
+    ("GET", "/okuyami/engine/intake.json"): None,
+    ("GET", "/okuyami/cases/{case_id:uuid}/intake"): DESK,
+    ("POST", "/okuyami/cases/{case_id:uuid}/intake"): DESK,
+    ("GET", "/okuyami/cases/{case_id:uuid}"): DESK,
+    ("POST", "/okuyami/cases/{case_id:uuid}/printed"): DESK,
+    ("GET", "/okuyami/cases/{case_id:uuid}/guide.pdf"): DESK,
+    ("POST", "/okuyami/cases/{case_id:uuid}/progress"): DESK,
+    ("GET", "/okuyami/cases/{case_id:uuid}/sheets/{procedure_id:str}"): DESK,
+    ("POST", "/okuyami/cases/{case_id:uuid}/sheets/{procedure_id:str}/pdf"): DESK,
+    ("GET", "/okuyami/appointments"): DESK,
+    ("POST", "/okuyami/appointments"): DESK,
+    ("POST", "/okuyami/appointments/{appointment_id:int}/cancel"): DESK,
+    ("GET", "/okuyami/statistics"): {Role.OKUYAMI, Role.MANAGER},
+}
+
+
+def test_the_okuyami_routes_have_exactly_their_roles(app: Litestar) -> None:
+    """None: public. Every desk route is listed, so a new one must be added here with its roles."""
+    declared = {
+        (m, p): (None if opt.get("public") else set(opt.get("roles", ())))
+        for m, p, opt in every_endpoint(app)
+        if p.startswith("/okuyami")
+    }
+    assert declared == OKUYAMI_ROUTES

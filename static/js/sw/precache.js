@@ -48,6 +48,12 @@
     return cache.match(url, { ignoreSearch: true });
   }
 
+  /** Whether a URL is one of the shell's own files (a static file or a generated asset such as the
+   * おくやみ engine's catalogue), answered from the store like a static file. */
+  function isShellAsset(url) {
+    return sw.MADOGUCHI_SHELL.some((entry) => new URL(entry, sw.location.origin).pathname === url.pathname);
+  }
+
   async function rememberAsset(request, response) {
     const cache = await caches.open(SHELL_CACHE);
     await cache.put(request, response);
@@ -55,6 +61,6 @@
 
   sw.MadoguchiCaches = {
     SHELL_CACHE, PAGES_CACHE, USER_HEADER, precacheShell, deleteOldCaches, forgetPages,
-    rememberPage, storedPage, shellResponse, rememberAsset,
+    rememberPage, storedPage, shellResponse, rememberAsset, isShellAsset,
   };
 })(self);

@@ -3,6 +3,22 @@
 (function (sw) {
   "use strict";
 
+  /**
+   * Pages with a family's data are never stored (no-store). Without a network, the tablet's own page that
+   * builds the same content from its IndexedDB copy stands in for them; it reads the case from the address.
+   */
+  const BUILT_ON_TABLET = [
+    [/^\/okuyami\/cases\/[0-9a-f-]{36}$/, "/okuyami/guide"],
+    [/^\/okuyami\/cases\/[0-9a-f-]{36}\/intake$/, "/okuyami/intake"],
+  ];
+
+  async function standIn(request) {
+    const path = new URL(request.url).pathname;
+    const entry = BUILT_ON_TABLET.find(([pattern]) => pattern.test(path));
+    if (!entry) return null;
+    return MadoguchiCaches.storedPage(new Request(new URL(entry[1], sw.location.origin).href));
+  }
+
   function isNoStore(response) {
     return /no-store/i.test(response.headers.get("Cache-Control") || "");
   }
@@ -17,9 +33,14 @@
       else if (response.ok && response.type === "basic" && !isNoStore(response)) {
         await MadoguchiCaches.rememberPage(request, response.clone());
       }
+      // A server that answers but fails (a proxy's 502) cannot give the guide either.
+      if (response.status >= 500) {
+        const local = await standIn(request);
+        if (local) return local;
+      }
       return response;
     } catch (error) {
-      const stored = await MadoguchiCaches.storedPage(request);
+      const stored = (await MadoguchiCaches.storedPage(request)) || (await standIn(request));
       if (stored) return stored;
       const offline = await MadoguchiCaches.shellResponse("/offline");
       if (offline) return offline;
@@ -65,7 +86,7 @@
     if (request.headers.get("HX-Request")) return null;
     if (url.pathname.startsWith("/api/") || url.pathname === "/sw.js") return null;
     if (request.mode === "navigate") return networkFirstPage;
-    if (url.pathname.startsWith("/static/")) return cacheFirstAsset;
+    if (url.pathname.startsWith("/static/") || MadoguchiCaches.isShellAsset(url)) return cacheFirstAsset;
     return null;
   }
 

@@ -128,6 +128,11 @@ WRITE_COUNTERS = (
     "WHERE c.scope = v.scope"
 )
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
+READ_STATES = "SELECT state FROM sync_record WHERE key IN (?)"
+# PostgreSQL: the keys as one array joined to the table. A prepared ``key IN ($1, …, $100)`` may be given
+# a generic plan that scans the whole table comparing every row with each key (seen in the push benchmark:
+# 15 ms instead of 0.7 per batch of a hundred); a join reads the primary key per key, or hashes the keys.
+READ_STATES_PG = "SELECT r.state FROM unnest($1::text[]) AS k(key) JOIN sync_record AS r ON r.key = k.key"
 READ_VIEWS = "SELECT table_name, record_id, version, deleted, purged, view FROM sync_record WHERE key IN (?)"
 # Record rows (with what a pull sends for them) and the log, merged in number order. Each side is limited
 # before the merge, so a page reads at most ``2 × limit`` index entries.
@@ -343,10 +348,14 @@ class TortoiseStore:
                 found[(table, record_id)] = buffered.copy()
             else:
                 wanted.append(f"{table}:{record_id}")
+        postgres = self._postgres()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
-            query = _in_list("SELECT state FROM sync_record WHERE key IN (?)", len(chunk))
-            for row in await self._rows(query, chunk):
+            if postgres:
+                rows = await self._conn().execute_query_dict(READ_STATES_PG, [chunk])
+            else:
+                rows = await self._rows(_in_list(READ_STATES, len(chunk)), chunk)
+            for row in rows:
                 record = _record(row["state"])
                 found[(record.table, record.id)] = record
         return found

@@ -101,30 +101,33 @@ def heat_map(
     ]
     for c, column in enumerate(columns):
         body.append(_text(label_width + c * cell_w + cell_w / 2, 18, column, anchor="middle", size=12))
+    # A year of twenty sections is hundreds of cells: their shared look goes on a group each (rectangles,
+    # rates, counts, dashes), so a cell is a few short elements and the figures, numbers only, need no
+    # escaping. This keeps the heaviest dashboard panel small and quick to draw.
+    rects, rates, counts, dashes = [], [], [], []
+    w, h = cell_w - 2, cell_h - 2
     for r, row in enumerate(rows):
         y = head + r * cell_h
         body.append(_text(label_width - 6, y + 22, row, anchor="end", size=12))
+        row_target = target.get(r, 100.0)
         for c in range(len(columns)):
             x = label_width + c * cell_w
+            middle = x + cell_w / 2
             cell = cells.get((r, c))
             if cell is None or cell.rate is None:
-                body.append(
-                    f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{EMPTY}"/>'
-                )
-                body.append(_text(x + cell_w / 2, y + 21, "—", anchor="middle", size=11, fill=MUTED))
+                rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{EMPTY}"/>')
+                dashes.append(f'<text x="{middle:g}" y="{y + 21}">—</text>')
                 continue
-            colour = GOOD if cell.rate >= target.get(r, 100.0) else BAD
-            body.append(f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{colour}"/>')
+            colour = GOOD if cell.rate >= row_target else BAD
+            rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}"/>')
             if cell.few:
-                body.append(
-                    f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="url(#few)"/>'
-                )
-            body.append(
-                _text(x + cell_w / 2, y + 15, f"{cell.rate:.0f}%", anchor="middle", size=11, fill="#fff")
-            )
-            body.append(
-                _text(x + cell_w / 2, y + 28, f"n={cell.count}", anchor="middle", size=9, fill="#fff")
-            )
+                rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#few)"/>')
+            rates.append(f'<text x="{middle:g}" y="{y + 15}">{cell.rate:.0f}%</text>')
+            counts.append(f'<text x="{middle:g}" y="{y + 28}">n={int(cell.count)}</text>')
+    body.append("<g>" + "".join(rects) + "</g>")
+    body.append(f'<g font-size="11" text-anchor="middle" fill="#fff">{"".join(rates)}</g>')
+    body.append(f'<g font-size="9" text-anchor="middle" fill="#fff">{"".join(counts)}</g>')
+    body.append(f'<g font-size="11" text-anchor="middle" fill="{MUTED}">{"".join(dashes)}</g>')
     return _svg(width, height, title, desc, body, chart_id)
 
 

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.compliance import periods as compliance_periods
 from server.dashboard import histograms, sql
 from server.models import (
-    ComplianceTarget,
     Device,
     Section,
     SectionGoal,
-    SelfCheckSchedule,
     SyncConflict,
 )
 from server.rollups.tallies import NO_DUE_DATE, WARD
@@ -353,6 +352,17 @@ class ComplianceCell:
         return None if self.applicable == 0 else 100 * self.compliant / self.applicable
 
 
+Key = TypeVar("Key")
+
+
+def _pooled(cells: Iterable[tuple[Key, ComplianceCell]]) -> dict[Key, ComplianceCell]:
+    sums: dict[Key, tuple[int, int]] = {}
+    for key, cell in cells:
+        kept, applicable = sums.get(key, (0, 0))
+        sums[key] = (kept + cell.compliant, applicable + cell.applicable)
+    return {key: ComplianceCell(kept, applicable) for key, (kept, applicable) in sums.items()}
+
+
 @dataclass
 class ComplianceStats:
     periods: list[str]
@@ -361,12 +371,17 @@ class ComplianceStats:
     missed: list[tuple[str, int, int]]  # standard code, times not kept, applicable answers
 
     def section_total(self, section_id: int) -> ComplianceCell:
-        cells = [c for (s, _), c in self.cells.items() if s == section_id]
-        return ComplianceCell(sum(c.compliant for c in cells), sum(c.applicable for c in cells))
+        return self.section_totals().get(section_id, ComplianceCell(0, 0))
 
     def period_total(self, period: str) -> ComplianceCell:
-        cells = [c for (_, p), c in self.cells.items() if p == period]
-        return ComplianceCell(sum(c.compliant for c in cells), sum(c.applicable for c in cells))
+        return self.period_totals().get(period, ComplianceCell(0, 0))
+
+    def section_totals(self) -> dict[int, ComplianceCell]:
+        """Every section's pooled total, in one pass over the cells."""
+        return _pooled((section, cell) for (section, _), cell in self.cells.items())
+
+    def period_totals(self) -> dict[str, ComplianceCell]:
+        return _pooled((period, cell) for (_, period), cell in self.cells.items())
 
     def target(self, section_id: int) -> float | None:
         return self.targets.get(section_id, self.targets.get(0))
@@ -375,8 +390,11 @@ class ComplianceStats:
 async def compliance_stats(period: Period) -> ComplianceStats:
     """遵守率 per section and self-check period, pooled (compliant ÷ applicable, 該当なし left out),
     with the year's targets and the most-missed standards: grouped queries over the tallies."""
-    schedule = await SelfCheckSchedule.get_or_none(fiscal_year=period.year)
-    months = schedule.months_per_period if schedule else 1
+    # Plain statements rather than the ORM here: building an ORM query costs more than running these.
+    schedule = await sql.rows(
+        "SELECT months_per_period FROM self_check_schedule WHERE fiscal_year = ?", [period.year]
+    )
+    months = int(schedule[0]["months_per_period"]) if schedule else 1
     keys = [
         key
         for key in compliance_periods.periods_of(period.year, months)
@@ -409,7 +427,12 @@ async def compliance_stats(period: Period) -> ComplianceStats:
         ):
             if int(row["missed"] or 0):
                 missed.append((str(row["standard_code"]), int(row["missed"]), int(row["applicable"] or 0)))
-    targets = {t.section_id: float(t.percent) for t in await ComplianceTarget.filter(fiscal_year=period.year)}
+    targets = {
+        int(t["section_id"]): float(t["percent"])
+        for t in await sql.rows(
+            "SELECT section_id, percent FROM compliance_target WHERE fiscal_year = ?", [period.year]
+        )
+    }
     return ComplianceStats(keys, cells, targets, missed)
 
 

@@ -16,9 +16,10 @@ from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from markupsafe import Markup
 
 from server.auth.guards import roles
-from server.charts import svg
+from server.charts import svg, table
 from server.compliance.service import FEW_ANSWERS
 from server.dashboard import queries
 from server.goals.forms import STATUS_LABELS
@@ -96,6 +97,31 @@ def _month_label(key: str, language: str) -> str:
     return f"{month}月" if language == "ja" else calendar.month_abbr[month]
 
 
+def _compliance_table(
+    compliance: queries.ComplianceStats,
+    shown: list[Section],
+    labels: list[str],
+    gettext: Callable[[str], str],
+) -> Markup:
+    """The heat map's numbers: each section's rate and count per month, its year so far and its target."""
+
+    def figure(cell: queries.ComplianceCell | None, digits: int) -> table.Figure | None:
+        if cell is None or not cell.applicable or cell.percent is None:
+            return None
+        return table.Figure(f"{cell.percent:.{digits}f}%", f"{cell.compliant}/{cell.applicable}")
+
+    totals = compliance.section_totals()
+    rows = []
+    for s in shown:
+        cells: list[table.Cell] = [figure(compliance.cells.get((s.id, key)), 0) for key in compliance.periods]
+        cells.append(figure(totals.get(s.id), 1))
+        target = compliance.target(s.id)
+        cells.append(None if target is None else f"{target:g}%")
+        rows.append((s.name, cells))
+    head = [gettext("Section"), *labels, gettext("Fiscal year so far"), gettext("Target")]
+    return table.data_table(head, rows)
+
+
 async def _panel_context(
     request: Request[Any, Any, Any], name: str, period: queries.Period
 ) -> dict[str, Any]:
@@ -131,7 +157,9 @@ async def _panel_context(
             cells,
             {r: compliance.target(s.id) or 100.0 for r, s in enumerate(shown)},
         )  # fmt: skip
-        ward = [compliance.period_total(key).percent for key in compliance.periods]
+        context["numbers"] = _compliance_table(compliance, shown, labels, gettext)
+        by_period = compliance.period_totals()
+        ward = [by_period[key].percent if key in by_period else None for key in compliance.periods]
         target = compliance.target(0)
         series = [svg.Series(gettext("Ward"), ward)]
         if target is not None:

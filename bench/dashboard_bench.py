@@ -2,7 +2,8 @@
 
     python -m bench.dashboard_bench [--scales 1,10] [--requests 30]
 
-A ward with 20 sections and one fiscal year: at 1×, 100,000 self-check answers, 5,000 inspections (with
+A ward with 20 sections and the current fiscal year so far (nothing dated after today, as in a real ward:
+an action not closed by today is still open): at 1×, 100,000 self-check answers, 5,000 inspections (with
 100,000 inspection answers), 2,000 corrective actions and 3,000 citizen comments (10× is ten times each).
 The data goes straight into the projection tables in bulk, and the dashboard's tallies are then rebuilt
 from them as ``madoguchi rebuild-tallies`` does after such a load (the app keeps them in step change by
@@ -25,6 +26,7 @@ from typing import Any
 
 import httpx
 
+from server.calendar_ja import fiscal_year
 from server.dashboard.routes import PANELS as DASHBOARD_PANELS
 from server.db import connected
 from server.models import (
@@ -37,11 +39,18 @@ from server.models import (
     SelfCheckAnswer,
 )
 from server.rollups.rebuild import rebuild
+from server.timekeeping import today
 from tests.live_server import DEMO_PASSWORD, LiveServer, prepared_server
 
 BASE = {"answers": 100_000, "inspections": 5_000, "actions": 2_000, "feedback": 3_000}
 SECTIONS = 20
-YEAR = 2026
+# The current fiscal year so far, as the dashboard shows it by default: nothing is dated after today (a
+# ward's data never holds tomorrow's inspections or an action closed next week).
+TODAY = today()
+YEAR = fiscal_year(TODAY)
+FIRST_DAY = dt.date(YEAR, 4, 1)
+LAST_DAY = min(TODAY, dt.date(YEAR + 1, 3, 31))
+MONTHS = (LAST_DAY.year - YEAR) * 12 + LAST_DAY.month - 3  # months of the year begun by today
 PANELS = DASHBOARD_PANELS
 CHUNK = 5_000
 
@@ -52,7 +61,12 @@ def month_key(index: int) -> str:
 
 
 def day_in_year(rng: random.Random) -> dt.date:
-    return dt.date(YEAR, 4, 1) + dt.timedelta(days=rng.randrange(365))
+    return FIRST_DAY + dt.timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
+
+
+def by_today(day: dt.date) -> dt.date | None:
+    """A later event (closing, answering) if it has happened by today; otherwise it is still to come."""
+    return day if day <= LAST_DAY else None
 
 
 async def fill(url: str, scale: int) -> None:
@@ -89,7 +103,7 @@ async def fill(url: str, scale: int) -> None:
         actions = []
         for _ in range(BASE["actions"] * scale):
             raised = day_in_year(rng)
-            closed = raised + dt.timedelta(days=rng.randrange(60)) if rng.random() < 0.6 else None
+            closed = by_today(raised + dt.timedelta(days=rng.randrange(60))) if rng.random() < 0.6 else None
             actions.append(
                 CorrectiveAction(
                     id=uuid.uuid4(), section_id=rng.choice(sections), title="x", raised_on=raised,
@@ -105,14 +119,16 @@ async def fill(url: str, scale: int) -> None:
                 respondent=f"user:{rng.randrange(400)}", standard_code=f"SB-{rng.randrange(1, 31):02d}",
                 result=rng.choice(("compliant", "compliant", "compliant", "noncompliant", "na")),
             )
-            for m in (rng.randrange(12) for _ in range(BASE["answers"] * scale))
+            for m in (rng.randrange(MONTHS) for _ in range(BASE["answers"] * scale))
         ]  # fmt: skip
         for start in range(0, len(self_checks), CHUNK):
             await SelfCheckAnswer.bulk_create(self_checks[start : start + CHUNK])
         feedback, links = [], []
         for _ in range(BASE["feedback"] * scale):
             received = day_in_year(rng)
-            answered = received + dt.timedelta(days=rng.randrange(30)) if rng.random() < 0.7 else None
+            answered = (
+                by_today(received + dt.timedelta(days=rng.randrange(30))) if rng.random() < 0.7 else None
+            )
             row = Feedback(
                 id=uuid.uuid4(), received_on=received, answered_on=answered, text="x",
                 status="published" if answered and rng.random() < 0.5 else "triaged",

@@ -12,7 +12,6 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import Any
 
 import httpx
 from litestar import Litestar
@@ -29,6 +28,7 @@ from server.state import AppState
 from server.templating import release_fingerprint
 from tests.server.conftest import LoginAs, post_form
 from tests.server.test_okuyami_desk import ANSWERS, HEADERS, start_case
+from tests.server.test_okuyami_wards import register_tablet, sync_op
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE_JS = sorted((ROOT / "static/js/okuyami").glob("*.js")) + [ROOT / "static/js/calendar-ja.js"]
@@ -131,30 +131,20 @@ async def test_a_guide_viewed_or_printed_offline_is_audited_once_when_the_tablet
     login_as: LoginAs,
 ) -> None:
     client = await login_as("demo-okuyami")
-    client_id = str(uuid.uuid4())
-    await client.post(
-        "/api/sync/v1/clients", headers=HEADERS, content=json.dumps({"client_id": client_id, "label": "窓口"})
-    )
+    client_id = await register_tablet(client)
     case_id = str(uuid.uuid4())
-
-    def op(seq: int, kind: str, fields: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "op_id": str(uuid.uuid4()),
-            "client_seq": seq,
-            "hlc": f"{1790000000000 + seq:013d}:00000:{client_id}",
-            "table": "okuyami_cases",
-            "record_id": case_id,
-            "kind": kind,
-            "base_version": None,
-            "fields": fields,
-        }
-
+    created = {"visit_date": "2026-11-01", "notice_shown_at": "2026-11-01T01:00:00Z"}
     ops = [
-        op(1, "create", {"visit_date": "2026-11-01", "notice_shown_at": "2026-11-01T01:00:00Z"}),
-        op(2, "patch", {"answers": ANSWERS}),
-        op(3, "patch", {"tablet_views": "guide_viewed"}),
-        op(4, "patch", {"tablet_views": "guide_printed"}),
-        op(5, "patch", {"tablet_views": "guide_deleted"}),
+        sync_op(client_id, 1, case_id, "create", created, None),
+        *(
+            sync_op(client_id, seq, case_id, "patch", fields, None)
+            for seq, fields in [
+                (2, {"answers": ANSWERS}),
+                (3, {"tablet_views": "guide_viewed"}),
+                (4, {"tablet_views": "guide_printed"}),
+                (5, {"tablet_views": "guide_deleted"}),
+            ]
+        ),
     ]
     body = json.dumps({"client_id": client_id, "ops": ops})
     pushed = await client.post("/api/sync/v1/push", headers=HEADERS, content=body)

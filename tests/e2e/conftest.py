@@ -67,6 +67,9 @@ async def sign_in(page: Page, base_url: str, login: str, password: str = DEMO_PA
 
 
 async def controlled_by_service_worker(page: Page) -> None:
+    """The page is under the service worker and its scripts have all run (the worker can take control
+    while a later deferred script is still loading, and a test must not reach for it before then)."""
+    await page.wait_for_load_state("load")
     await page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
                                  timeout=15000)  # fmt: skip
 

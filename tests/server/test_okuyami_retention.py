@@ -90,12 +90,11 @@ async def test_the_server_starts_the_purge_itself_when_asked(
     assert run.detail["trigger"] == "scheduled" and run.detail["retention_days"] == 365
 
 
-@pytest.mark.postgres
+# The advisory lock is PostgreSQL's (SQLite is one instance): this test runs on PostgreSQL only.
+@pytest.mark.parametrize("databases", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True)
 async def test_an_instance_that_finds_the_purge_running_elsewhere_does_nothing(
     login_as: LoginAs, app: Litestar, settings: Settings
 ) -> None:
-    if settings.is_sqlite:
-        pytest.skip("the advisory lock is PostgreSQL's; SQLite is one instance")
     state: AppState = app.state.madoguchi
     client = await login_as("demo-okuyami")
     case_id, closed_on = await closed_case(client)

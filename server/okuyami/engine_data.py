@@ -66,10 +66,21 @@ def intake_definitions() -> dict[str, Any]:
     }
 
 
-def encoded(document: dict[str, Any]) -> bytes:
+def _encoded(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False, sort_keys=True).encode()
+
+
+@cache
+def catalogue_bytes() -> bytes:
+    """The catalogue as served: encoded once, as it cannot change while the process runs."""
+    return _encoded(catalogue_document())
+
+
+@cache
+def intake_bytes() -> bytes:
+    return _encoded(intake_definitions())
 
 
 def fingerprint() -> bytes:
     """The bytes the release fingerprint takes in, so a changed rule or definition is a new version."""
-    return encoded(catalogue_document()) + b"\n" + encoded(intake_definitions())
+    return catalogue_bytes() + b"\n" + intake_bytes()

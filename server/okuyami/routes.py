@@ -180,10 +180,10 @@ async def guide_on_tablet(request: Request[Any, Any, Any]) -> Template:
     )
 
 
-def _engine_document(document: dict[str, Any]) -> Response[bytes]:
+def _engine_document(content: bytes) -> Response[bytes]:
     # Versioned by the release fingerprint in the address, like a static file; no personal data.
     return Response(
-        engine_data.encoded(document),
+        content,
         media_type="application/json; charset=utf-8",
         headers={"Cache-Control": "no-cache"},
     )
@@ -193,13 +193,13 @@ def _engine_document(document: dict[str, Any]) -> Response[bytes]:
 async def engine_catalogue() -> Response[bytes]:
     """The procedure catalogue for the tablet's engine. Public like the ward's printed guidebook: the
     service worker stores it when it installs, before anyone has signed in."""
-    return _engine_document(engine_data.catalogue_document())
+    return _engine_document(engine_data.catalogue_bytes())
 
 
 @get(INTAKE_PATH, opt=PUBLIC, include_in_schema=False)
 async def engine_intake() -> Response[bytes]:
     """The intake's fields, defaults and checks for the tablet's engine, generated from intake.py."""
-    return _engine_document(engine_data.intake_definitions())
+    return _engine_document(engine_data.intake_bytes())
 
 
 async def _guide_context(request: Request[Any, Any, Any], case: OkuyamiCase) -> dict[str, Any]:

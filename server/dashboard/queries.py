@@ -492,7 +492,7 @@ async def desk_volume(period: Period, ward: str) -> DeskVolume:
     """One ward's visits per month by visit date, one grouped query; purged cases still count (the purge
     keeps the date and the handling time for exactly this)."""
     conn = sql.connection()
-    month = sql.month_key("visit_date", conn)
+    month = sql.month_of("visit_date", conn)
     where = "ward = ? AND deleted = ? AND visit_date >= ? AND visit_date <= ?"
     params: list[Any] = [ward, False, period.start, period.end]
     found = await sql.rows(
@@ -502,7 +502,8 @@ async def desk_volume(period: Period, ward: str) -> DeskVolume:
         f"FROM okuyami_case WHERE {where} GROUP BY {month} ORDER BY month",
         params,
     )
-    months = [(str(r["month"]), int(r["visits"]), int(r["closed"] or 0)) for r in found]
+    # The first day of the month, a date or its ISO text by backend: shown as "YYYY-MM".
+    months = [(str(r["month"])[:7], int(r["visits"]), int(r["closed"] or 0)) for r in found]
     timed = sum(int(r["timed"] or 0) for r in found)
     minutes = sum(int(r["minutes"] or 0) for r in found)
     spread = await sql.rows(

@@ -22,7 +22,7 @@ from server.auth.guards import roles
 from server.charts import svg, table
 from server.compliance.service import FEW_ANSWERS
 from server.dashboard import queries
-from server.goals.forms import STATUS_LABELS
+from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.i18n import N_
 from server.models import Role, Section, ServiceStandard, User
 from server.rendering import render, request_language
@@ -31,7 +31,6 @@ from server.timekeeping import today
 
 DASHBOARD_USERS = roles(Role.CHIEF, Role.MANAGER)
 PANELS = ("compliance", "rounds", "inspections", "actions", "feedback", "goals", "okuyami", "sync")
-CSV_LANGUAGE = "ja"  # spreadsheets are filed in Japanese, whatever the screen's language
 # The desk's figures are the ward's, not a section's: a manager's (the cases themselves are the desk's only).
 MANAGER_PANELS = frozenset({"okuyami"})
 PANEL_TITLES = {
@@ -207,8 +206,7 @@ async def _panel_context(
         goals = await queries.goal_progress(period)
         context["goals"] = goals
         context["status_labels"] = STATUS_LABELS
-        ja: Callable[[str], str] = request.app.state.madoguchi.catalogs.gettext(CSV_LANGUAGE)
-        context["status_ja"] = {status: ja(label) for status, label in STATUS_LABELS.items()}
+        context["status_ja"] = status_wording(request.app.state.madoguchi.catalogs.gettext(FILING_LANGUAGE))
         context["bars"] = [
             svg.Bar(gettext(label), goals.by_status[status])
             for status, label in STATUS_LABELS.items()

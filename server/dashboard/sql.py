@@ -29,13 +29,6 @@ def days_between(start: str, end: str, conn: BaseDBAsyncClient) -> str:
     return f"CAST(julianday({end}) - julianday({start}) AS INTEGER)"
 
 
-def month_key(column: str, conn: BaseDBAsyncClient) -> str:
-    """The ``YYYY-MM`` of a date column."""
-    if is_postgres(conn):
-        return f"to_char({column}, 'YYYY-MM')"
-    return f"strftime('%Y-%m', {column})"
-
-
 def _numbered(sql: str) -> str:
     counter = iter(range(1, 10_000))
     return re.sub(r"\?", lambda _: f"${next(counter)}", sql)

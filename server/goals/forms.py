@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,13 @@ STATUS_LABELS = {
     "achieved": N_("Achieved"),
     "not_achieved": N_("Not achieved"),
 }
+
+FILING_LANGUAGE = "ja"  # reports and spreadsheets are filed in Japanese, whatever the screen's language
+
+
+def status_wording(gettext: Callable[[str], str]) -> dict[str, str]:
+    """Each goal status as ``gettext``'s language words it (for a file, the filing language's)."""
+    return {status: gettext(label) for status, label in STATUS_LABELS.items()}
 
 
 @dataclass

@@ -13,7 +13,7 @@ from server import audit
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.dashboard import queries
-from server.goals.forms import STATUS_LABELS
+from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.models import Role, Section, User
 from server.rendering import render
 from server.reports import pdf, service
@@ -21,7 +21,6 @@ from server.state import AppState
 from server.timekeeping import today
 
 REPORT_USERS = roles(Role.CHIEF, Role.MANAGER)
-FILING_LANGUAGE = "ja"  # the PDF is filed in Japanese whatever the screen's language
 
 
 def _period(
@@ -66,8 +65,7 @@ async def report_pdf(
     period, monthly = _period(request, year, month, section)
     report = await service.build(period, today(), monthly=monthly)
     state: AppState = request.app.state.madoguchi
-    japanese = state.catalogs.gettext(FILING_LANGUAGE)
-    goal_status = {status: japanese(label) for status, label in STATUS_LABELS.items()}
+    goal_status = status_wording(state.catalogs.gettext(FILING_LANGUAGE))
     content = pdf.render_pdf(report, state.settings.ward_name, goal_status)
     await audit.record(request, "report.pdf", target_type="report", target_id=f"{period.start}:{period.end}")
     name = f"report-{period.start:%Y%m}-{period.end:%Y%m}.pdf"

@@ -64,6 +64,14 @@ async def sign_in(page: Page, base_url: str, login: str, password: str = DEMO_PA
     await page.get_by_label("パスワード").fill(password)
     await page.get_by_role("button", name="ログイン").click()
     await expect(page.locator("h1")).to_contain_text("こんにちは")
+    await scripts_ready(page)
+
+
+async def scripts_ready(page: Page) -> None:
+    """The page reached by a click has run its deferred scripts. A test that sees the new heading can
+    otherwise act before htmx has taken over the forms, and the browser then submits them itself."""
+    await page.wait_for_load_state("load")
+    await page.wait_for_function("window.htmx !== undefined")
 
 
 async def controlled_by_service_worker(page: Page) -> None:

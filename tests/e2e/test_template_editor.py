@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.async_api import Page, expect
 
-from tests.e2e.conftest import LiveServer, sign_in
+from tests.e2e.conftest import LiveServer, scripts_ready, sign_in
 from tests.e2e.test_accessibility import SMALL_TARGETS
 
 
@@ -15,6 +15,7 @@ async def test_moving_an_item_keeps_the_page_focus_and_typed_text(
     await page.goto(f"{live_server.url}/admin/templates")
     await page.get_by_role("button", name="新しい版を作って編集").first.click()
     await expect(page.locator("h1")).to_contain_text("下書き")
+    await scripts_ready(page)
     editor_url = page.url
     await page.get_by_label("英語名").fill("typed, not saved yet")
     items = page.locator(".item-row .item-text")
@@ -44,6 +45,7 @@ async def test_an_item_is_reworded_in_place_with_mistakes_shown_in_the_form(
         .first.click()
     )
     await expect(page.locator("h1")).to_contain_text("下書き")
+    await scripts_ready(page)
     editor_url = page.url
     item = page.locator(".item-row").nth(2)
     old_text = await item.locator(".item-text").inner_text()

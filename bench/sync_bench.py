@@ -6,8 +6,11 @@ Push: 20 simulated tablets send 10,000 operations in batches of 100 through the 
 Tortoise store, one transaction per batch: the records read and merged, then per operation a history
 row and the record's row (its state, the view pulls send and the number of its latest change, which is
 the change log for pulls), and per batch one row of results and the client's last_seq. Baseline: the
-same number of rows (one per operation) inserted in batches of 100 per transaction directly through the
-driver with executemany.
+same rows, as the engine wrote them, inserted through the database driver into an empty database with
+the same schema: one transaction per batch of 100 operations, each table's rows with one executemany and
+the scope's counter with one update, and no reads or merging. A second, older baseline is printed
+beside it: one narrow row per operation (an id and a small JSON body), the cost of merely storing an
+operation.
 Pull: an empty tablet pulls every record page by page (1,000 a page); each page is one read of record
 rows in change order, sending the stored views. Baseline: the same number of rows (one per record
 pulled) selected page by page directly through the driver, each record's state decoded from JSON.
@@ -18,19 +21,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
+import pickle
 import resource
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from tortoise import Tortoise
 
 from server.db import connected, migrate
-from server.sync_api.store import TortoiseStore
+from server.sync_api.store import TortoiseStore, _Pending, _Write
 from sync import (
     Actor,
     Engine,
@@ -93,6 +98,71 @@ def tablet_ops(client_id: str, start: int, count: int, creates: int) -> list[Op]
     return ops
 
 
+Commit = tuple[list[tuple[_Write, list[list[Any]]]], dict[str, int]]
+
+
+class RecordingStore(TortoiseStore):
+    """The server's store, writing down what each transaction wrote so the baseline can write the same
+    rows. They go to a file as they come (held in memory they would count in the memory figure), and the
+    time that takes is kept apart so it can be taken off the engine's."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        super().__init__()
+        self.out: BinaryIO | None = out  # None once the measured pushes are done
+        self.recording_seconds = 0.0
+
+    def rows_at_commit(self, pending: _Pending) -> list[tuple[_Write, list[list[Any]]]]:
+        writes = super().rows_at_commit(pending)
+        if self.out is not None:
+            started = time.perf_counter()
+            pickle.dump((writes, dict(pending.counters)), self.out)
+            self.recording_seconds += time.perf_counter() - started
+        return writes
+
+
+def recorded(source: BinaryIO) -> list[Commit]:
+    source.seek(0)
+    commits = []
+    while True:
+        try:
+            commits.append(pickle.load(source))  # noqa: S301 (written by this process)
+        except EOFError:
+            return commits
+
+
+def placeholders(sql: str, postgres: bool) -> str:
+    if not postgres:
+        return sql
+    parts = sql.split("?")
+    return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
+async def driver_same_rows(commits: list[Commit]) -> float:
+    """Seconds to write the rows of ``commits`` straight through the driver (the connection is a fresh
+    database migrated like the one the engine wrote to)."""
+    conn = Tortoise.get_connection("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    scopes = {scope for _, counters in commits for scope in counters}
+    create = placeholders(
+        "INSERT INTO sync_counter (scope, seq) VALUES (?, 0) ON CONFLICT (scope) DO NOTHING", postgres
+    )
+    for scope in scopes:
+        await conn.execute_query(create, [scope])
+    counter = placeholders("UPDATE sync_counter SET seq = ? WHERE scope = ?", postgres)
+    statements = {
+        write.table: placeholders(write.one_row(), postgres) for writes, _ in commits for write, _ in writes
+    }
+    started = time.perf_counter()
+    for writes, counters in commits:
+        async with conn._in_transaction() as tx:
+            for scope, seq in counters.items():
+                await tx.execute_query(counter, [seq, scope])
+            for write, rows in writes:
+                if rows:
+                    await tx.execute_many(statements[write.table], rows)
+    return time.perf_counter() - started
+
+
 async def driver_insert(rows: int) -> float:
     conn = Tortoise.get_connection("default")
     postgres = conn.capabilities.dialect == "postgres"
@@ -130,10 +200,11 @@ async def driver_select(total: int) -> float:
     return seen / (time.perf_counter() - started)
 
 
-async def run_backend(name: str, url: str, records: int) -> dict[str, Any]:
+async def run_engine(name: str, url: str, records: int, written: BinaryIO) -> dict[str, Any]:
+    """Push and pull through the engine, the rows it wrote for the push going to ``written``."""
     await migrate(url)
     async with connected(url):
-        store = TortoiseStore()
+        store = RecordingStore(written)
         engine = Engine(store, Registry([ITEMS]), secret=b"bench")
         batches = []
         for _tablet in range(TABLETS):
@@ -145,8 +216,10 @@ async def run_backend(name: str, url: str, records: int) -> dict[str, Any]:
         started = time.perf_counter()
         for client_id, ops in batches:
             await engine.push(ACTOR, PushRequest(client_id=client_id, ops=ops))
-        push_rate = TABLETS * OPS_PER_TABLET / (time.perf_counter() - started)
-        push_base = await driver_insert(TABLETS * OPS_PER_TABLET)
+        push_seconds = time.perf_counter() - started - store.recording_seconds
+        store.out = None
+        push_rate = TABLETS * OPS_PER_TABLET / push_seconds
+        push_narrow = await driver_insert(TABLETS * OPS_PER_TABLET)
 
         extra = records - TABLETS * OPS_PER_TABLET // 2
         filler = str(uuid.uuid4())
@@ -164,14 +237,26 @@ async def run_backend(name: str, url: str, records: int) -> dict[str, Any]:
         pull_base = await driver_select(pulled)
     return {
         "backend": name,
+        "push_seconds": push_seconds,
         "push_ops_s": push_rate,
-        "push_driver_rows_s": push_base,
-        "push_ratio": push_rate / push_base,
+        "push_narrow_rows_s": push_narrow,
+        "push_narrow_ratio": push_rate / push_narrow,
         "pulled": pulled,
         "pull_records_s": pull_rate,
         "pull_driver_rows_s": pull_base,
         "pull_ratio": pull_rate / pull_base,
     }
+
+
+async def run_baseline(result: dict[str, Any], url: str, written: BinaryIO) -> None:
+    """The push's rows written again through the driver, into a fresh database at ``url``."""
+    await migrate(url)
+    commits = recorded(written)
+    async with connected(url):
+        seconds = await driver_same_rows(commits)
+    result["push_rows"] = sum(len(rows) for writes, _ in commits for _, rows in writes)
+    result["push_driver_ops_s"] = TABLETS * OPS_PER_TABLET / seconds
+    result["push_ratio"] = seconds / result["push_seconds"]
 
 
 async def main() -> None:
@@ -182,34 +267,46 @@ async def main() -> None:
     # As ``madoguchi serve`` does before serving: what is loaded by now stays out of full collections.
     gc.collect()
     gc.freeze()
-    results = []
-    with tempfile.TemporaryDirectory() as folder:
+    results: list[dict[str, Any]] = []
+    with contextlib.ExitStack() as stack:
+        folder = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        baselines: list[tuple[dict[str, Any], str, BinaryIO]] = []
         if "sqlite" in args.backends:
+            written = stack.enter_context(tempfile.TemporaryFile())
             results.append(
-                await run_backend("SQLite", f"sqlite://{Path(folder) / 'bench.sqlite3'}", args.records)
+                await run_engine("SQLite", f"sqlite://{folder / 'bench.sqlite3'}", args.records, written)
             )
+            baselines.append((results[-1], f"sqlite://{folder / 'baseline.sqlite3'}", written))
         if "postgres" in args.backends:
             cluster = ThrowawayCluster()
             cluster.start()
-            try:
-                import asyncpg
+            stack.callback(cluster.stop)
+            import asyncpg
 
-                admin = await asyncpg.connect(cluster.url("postgres"))
-                await admin.execute("CREATE DATABASE bench")
-                await admin.close()
-                results.append(await run_backend("PostgreSQL", cluster.url("bench"), args.records))
-            finally:
-                cluster.stop()
+            admin = await asyncpg.connect(cluster.url("postgres"))
+            await admin.execute("CREATE DATABASE bench")
+            await admin.execute("CREATE DATABASE baseline")
+            await admin.close()
+            written = stack.enter_context(tempfile.TemporaryFile())
+            results.append(await run_engine("PostgreSQL", cluster.url("bench"), args.records, written))
+            baselines.append((results[-1], cluster.url("baseline"), written))
+        # The server's figure: the baselines, which hold every row in memory at once, come after it.
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for result, url, rows in baselines:
+            await run_baseline(result, url, rows)
+    print("Push: 10,000 operations. 'same rows' is the driver writing the rows the engine wrote, as op/s.")
     print(
-        f"{'backend':<11} {'push op/s':>10} {'driver row/s':>13} {'ratio':>6}   "
-        f"{'pull rec/s':>10} {'driver row/s':>13} {'ratio':>6}  records"
+        f"{'backend':<11} {'push op/s':>10} {'same rows':>10} {'ratio':>6} {'rows':>6}   "
+        f"{'narrow row/s':>12} {'ratio':>6}   {'pull rec/s':>10} {'driver row/s':>13} {'ratio':>6}  records"
     )
     for r in results:
-        push = f"{r['push_ops_s']:>10.0f} {r['push_driver_rows_s']:>13.0f} {r['push_ratio']:>6.2f}"
+        push = (
+            f"{r['push_ops_s']:>10.0f} {r['push_driver_ops_s']:>10.0f} {r['push_ratio']:>6.2f} "
+            f"{r['push_rows']:>6}   {r['push_narrow_rows_s']:>12.0f} {r['push_narrow_ratio']:>6.2f}"
+        )
         pull = f"{r['pull_records_s']:>10.0f} {r['pull_driver_rows_s']:>13.0f} {r['pull_ratio']:>6.2f}"
         print(f"{r['backend']:<11} {push}   {pull}  {r['pulled']}")
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory of the process (server side of both runs): {peak:.0f} MiB")
+    print(f"peak memory of the process during the engine's runs (the server side): {peak:.0f} MiB")
 
 
 if __name__ == "__main__":

@@ -245,8 +245,8 @@ class TortoiseStore:
             finally:
                 _current.reset(token)
 
-    async def _flush(self) -> None:
-        pending = self._pending()
+    def rows_at_commit(self, pending: _Pending) -> list[tuple[_Write, list[list[Any]]]]:
+        """The rows the transaction writes at commit, per table."""
         # An upsert or purge in the scope a record ends up in is its row's number (the latest one wins);
         # every other change goes to the log.
         latest: dict[str, int] = {}
@@ -280,7 +280,7 @@ class TortoiseStore:
             [client_id, answers[0][0], answers[-1][0], _dumps([result for _, result in answers])]
             for client_id, answers in pending.results.items()
         ]
-        writes: list[tuple[_Write, list[list[Any]]]] = [
+        return [
             (RECORDS, records),
             (CHANGES, logged),
             (RESULTS, results),
@@ -288,6 +288,10 @@ class TortoiseStore:
             (REJECTED, pending.rejected),
             (CLIENTS, clients),
         ]
+
+    async def _flush(self) -> None:
+        pending = self._pending()
+        writes = self.rows_at_commit(pending)
         if self._postgres():
             # One round trip for the whole push: each write reads its rows from arrays, all in one statement
             # (PostgreSQL runs the parts of a WITH together; they touch different tables).

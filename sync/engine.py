@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sync import cursor as cursors
 from sync.errors import GapError
@@ -63,6 +63,11 @@ class PullPage:
     reset: bool = False
 
 
+class _Arrival(NamedTuple):
+    at: str  # server time, ISO 8601
+    latest_plausible_ms: float  # a stamp later than this says the tablet's clock is ahead
+
+
 def _iso(moment: datetime) -> str:
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
@@ -103,6 +108,9 @@ class Engine:
             if fresh and fresh[0].client_seq != last + 1 and not old:
                 raise GapError(last + 1)
             records = await self.store.get_records(sorted({(op.table, op.record_id) for op in fresh}))
+            # The batch arrived at one moment: its operations share the server time they are stamped with.
+            moment = self.now()
+            arrival = _Arrival(_iso(moment), moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS)
             results: list[dict[str, Any]] = []
             expected: int | None = None
             for op in request.ops:
@@ -119,7 +127,7 @@ class Engine:
                 if op.client_seq != last + 1:
                     expected = last + 1
                     break
-                result = await self._apply(actor, request.client_id, op, records)
+                result = await self._apply(actor, request.client_id, op, records, arrival)
                 await self.store.save_result(request.client_id, op.op_id, op.client_seq, result)
                 results.append(result)
                 last = op.client_seq
@@ -128,10 +136,14 @@ class Engine:
         return PushResponse(results=results, last_seq=last, expected_seq=expected)
 
     async def _apply(
-        self, actor: Actor, client_id: str, op: Op, records: dict[tuple[str, str], RecordState]
+        self,
+        actor: Actor,
+        client_id: str,
+        op: Op,
+        records: dict[tuple[str, str], RecordState],
+        arrival: _Arrival,
     ) -> dict[str, Any]:
-        moment = self.now()
-        at = _iso(moment)
+        at = arrival.at
         key = (op.table, op.record_id)
         record = records.get(key)
         spec = self.registry.get(op.table)
@@ -179,7 +191,7 @@ class Engine:
                 "error": str(exc),
             }
         flags = list(outcome.flags)
-        if millis_of(op.hlc) > moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS:
+        if millis_of(op.hlc) > arrival.latest_plausible_ms:
             flags.append("clock_suspicious")  # applied all the same: a tablet's clock is not evidence
         if outcome.changed:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)

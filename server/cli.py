@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import getpass
 import sqlite3
 import sys
@@ -12,6 +11,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from server import collector
 from server.config import OKUYAMI_HOUSEHOLD_HEAD_MODES, Settings, SettingsError
 from server.db import connected, migrate
 from server.models import Role, Section, User
@@ -38,12 +38,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not args.no_migrate:
         asyncio.run(migrate(settings.database_url, settings.default_ward))
     app = create_app(settings)
-    # The code, templates and app built so far live as long as the process. Frozen, they are left out of
-    # the cycle collector's full collections, which otherwise walk all of them every few hundred pushed
-    # operations: a fifth of a push's CPU time in bench.sync_bench. Garbage is collected first, so only
-    # live objects are frozen.
-    gc.collect()
-    gc.freeze()
+    collector.settle()
     print(f"Madoguchi is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level=args.log_level, proxy_headers=False)
     return 0

@@ -66,6 +66,7 @@ class PullPage:
 class _Arrival(NamedTuple):
     at: str  # server time, ISO 8601
     latest_plausible_ms: float  # a stamp later than this says the tablet's clock is ahead
+    ctx: WriteContext  # who writes, from which device, when (the merge never changes it)
 
 
 def _iso(moment: datetime) -> str:
@@ -110,7 +111,12 @@ class Engine:
             records = await self.store.get_records(sorted({(op.table, op.record_id) for op in fresh}))
             # The batch arrived at one moment: its operations share the server time they are stamped with.
             moment = self.now()
-            arrival = _Arrival(_iso(moment), moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS)
+            at = _iso(moment)
+            arrival = _Arrival(
+                at,
+                moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS,
+                WriteContext(user=actor.user, client_id=request.client_id, at=at),
+            )
             results: list[dict[str, Any]] = []
             expected: int | None = None
             for op in request.ops:
@@ -160,8 +166,7 @@ class Engine:
             # this is a resolution (which names one).
             disputed = record is not None and (op.kind is Kind.RESOLVE or record.disputes != [])
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
-            ctx = WriteContext(user=actor.user, client_id=client_id, at=at)
-            outcome = apply(op, record, spec, ctx, open_conflicts)
+            outcome = apply(op, record, spec, arrival.ctx, open_conflicts)
             if outcome.shown is None:
                 outcome.shown = outcome.record.values(spec)
             outcome.record.scope = spec.scope_of(outcome.shown)
@@ -231,16 +236,16 @@ class Engine:
         await self.store.save_record(record, view)
         await self.store.save_history(
             HistoryEntry(
-                table=record.table,
-                record_id=record.id,
-                version=record.version,
-                op_id=op.op_id,
-                kind=op.kind.value,
-                user=actor.user,
-                client_id=client_id,
-                at=at,
-                changes=outcome.changes,
-                flags=flags,
+                record.table,
+                record.id,
+                record.version,
+                op.op_id,
+                op.kind.value,
+                actor.user,
+                client_id,
+                at,
+                outcome.changes,
+                flags,
             )
         )
         if self.on_change is not None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from sync.spec import Policy, TableSpec
+from sync.spec import Shown, TableSpec
 
 
 class Entry(NamedTuple):
@@ -122,34 +122,35 @@ class RecordState:
         out: dict[str, Any] = {}
         if spec is None:
             return out
-        for name, field_spec in spec.fields.items():
-            policy = field_spec.policy
-            if policy is Policy.REVIEW or policy is Policy.LWW:
-                register = self.registers.get(name)
+        registers = self.registers
+        for name, shown in spec.shown_as:
+            if shown is Shown.PROVISIONAL:
+                register = registers.get(name)
                 if not register:
                     out[name] = None
                 else:
                     out[name] = register[0].value if len(register) == 1 else provisional(register).value
-            elif policy is Policy.SET:
+            elif shown is Shown.NOTES:
+                notes = self.notes.get(name)
+                if not notes:
+                    out[name] = []
+                else:
+                    ordered = notes if len(notes) == 1 else sorted(notes, key=ORDER_KEY)
+                    out[name] = [{"text": e.value, "by": e.user, "at": e.at, "hlc": e.hlc} for e in ordered]
+            elif shown is Shown.ELEMENTS:
                 seen: dict[str, Any] = {}
                 for entry in sorted(self.sets.get(name, []), key=ORDER_KEY):
                     seen.setdefault(canonical(entry.value), entry.value)
                 out[name] = [seen[k] for k in sorted(seen)]
-            elif field_spec.policy is Policy.APPEND:
-                out[name] = [
-                    {"text": e.value, "by": e.user, "at": e.at, "hlc": e.hlc}
-                    for e in sorted(self.notes.get(name, []), key=ORDER_KEY)
-                ]
             else:
-                register = self.registers.get(name, [])
+                register = registers.get(name)
                 if not register:
                     out[name] = None
                 elif len(register) == 1:
                     out[name] = register[0].value
-                elif field_spec.policy is Policy.STATE and spec.workflow is not None:
-                    out[name] = furthest(register, spec.workflow.rank).value
                 else:
-                    out[name] = provisional(register).value
+                    rank = spec.workflow.rank if spec.workflow is not None else {}
+                    out[name] = furthest(register, rank).value
         return out
 
     def contested_fields(self) -> list[str]:
@@ -166,24 +167,12 @@ class RecordState:
         """A copy that can change without touching this one. Its dicts are its own; the lists in them are
         shared, because a merge only ever puts new lists in place (``sync.merge``), and entries are
         immutable (a deep copy of every entry dominated push time)."""
-        return RecordState(
-            table=self.table,
-            id=self.id,
-            scope=self.scope,
-            version=self.version,
-            deleted=self.deleted,
-            purged=self.purged,
-            registers=dict(self.registers),
-            sets=dict(self.sets),
-            notes=dict(self.notes),
-            previous=dict(self.previous),
-            created_by=self.created_by,
-            updated_at=self.updated_at,
-            deletion=self.deletion,
-            trails=dict(self.trails),
-            contested=self.contested,
-            disputes=self.disputes,
-        )
+        twin = object.__new__(RecordState)
+        fields = dict(self.__dict__)  # the plain values, and the lists shared as the docstring says
+        for name in ("registers", "sets", "notes", "previous", "trails"):
+            fields[name] = dict(fields[name])
+        twin.__dict__ = fields
+        return twin
 
     def entries(self) -> list[tuple[str, Entry]]:
         """Every live entry of every field, with its field name."""

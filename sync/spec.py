@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from functools import cached_property
 from typing import Any
 
@@ -30,6 +30,15 @@ class FieldType(StrEnum):
     DATE = "date"  # ISO yyyy-mm-dd
     JSON = "json"  # any JSON value (a drawn signature, a structured answer)
     FILE = "file"  # the SHA-256 of a file uploaded separately (a photo)
+
+
+class Shown(IntEnum):
+    """How a field's stored entries become the value devices show."""
+
+    PROVISIONAL = 0  # a register: its one value, or the provisional winner of several
+    ELEMENTS = 1  # a set: its distinct elements
+    NOTES = 2  # notes in clock order
+    FURTHEST = 3  # the workflow status: the furthest of concurrent valid steps
 
 
 @dataclass(frozen=True)
@@ -83,6 +92,24 @@ class TableSpec:
         for targets in wf.transitions.values():
             found.update(targets)
         return frozenset(found)
+
+    @cached_property
+    def shown_as(self) -> tuple[tuple[str, Shown], ...]:
+        """How each field's value is shown, in declaration order (``RecordState.values``)."""
+        plan = []
+        for name, field_spec in self.fields.items():
+            policy = field_spec.policy
+            if policy is Policy.REVIEW or policy is Policy.LWW:
+                plan.append((name, Shown.PROVISIONAL))
+            elif policy is Policy.SET:
+                plan.append((name, Shown.ELEMENTS))
+            elif policy is Policy.APPEND:
+                plan.append((name, Shown.NOTES))
+            elif self.workflow is not None:
+                plan.append((name, Shown.FURTHEST))
+            else:
+                plan.append((name, Shown.PROVISIONAL))
+        return tuple(plan)
 
     @cached_property
     def trailed(self) -> frozenset[str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
 
 from sync.records import RecordState, RecordView
 
@@ -24,12 +24,13 @@ class ClientState:
     user: str = ""
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One entry of a scope's change log; ``kind`` is ``upsert``, ``evict`` or ``purge``.
 
     ``view`` is what a pull sends for an upserted record, when the store read it together with the change
-    (it saves the pull a second read); the engine asks ``get_views`` for the others.
+    (it saves the pull a second read); the engine asks ``get_views`` for the others. (Named tuples, here
+    and for history entries: one of each is made per pushed operation, three times faster than a frozen
+    dataclass.)
     """
 
     scope: str
@@ -37,7 +38,7 @@ class Change:
     table: str
     record_id: str
     kind: str
-    view: RecordView | None = field(default=None, compare=False)
+    view: RecordView | None = None
 
 
 @dataclass
@@ -59,8 +60,7 @@ class Conflict:
     resolution_op: str | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
+class HistoryEntry(NamedTuple):
     table: str
     record_id: str
     version: int
@@ -70,7 +70,7 @@ class HistoryEntry:
     client_id: str
     at: str
     changes: dict[str, Any]  # field → {"new": value, "superseded": [values]}
-    flags: list[str] = field(default_factory=list)
+    flags: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

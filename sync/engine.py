@@ -66,6 +66,8 @@ class PullPage:
 class _Arrival(NamedTuple):
     at: str  # server time, ISO 8601
     latest_plausible_ms: float  # a stamp later than this says the tablet's clock is ahead
+    # The same as a stamp's leading 13 digits: a stamp at or below it is plausible without parsing it.
+    latest_plausible_digits: str
     ctx: WriteContext  # who writes, from which device, when (the merge never changes it)
 
 
@@ -111,10 +113,11 @@ class Engine:
             records = await self.store.get_records(sorted({(op.table, op.record_id) for op in fresh}))
             # The batch arrived at one moment: its operations share the server time they are stamped with.
             moment = self.now()
-            at = _iso(moment)
+            at, latest = _iso(moment), moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS
             arrival = _Arrival(
                 at,
-                moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS,
+                latest,
+                f"{int(latest):013d}",
                 WriteContext(user=actor.user, client_id=request.client_id, at=at),
             )
             results: list[dict[str, Any]] = []
@@ -196,7 +199,7 @@ class Engine:
                 "error": str(exc),
             }
         flags = list(outcome.flags)
-        if millis_of(op.hlc) > arrival.latest_plausible_ms:
+        if op.hlc[:13] > arrival.latest_plausible_digits and millis_of(op.hlc) > arrival.latest_plausible_ms:
             flags.append("clock_suspicious")  # applied all the same: a tablet's clock is not evidence
         if outcome.changed:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)

@@ -260,7 +260,7 @@ class TortoiseStore:
                 logged.append([change.scope, change.seq, change.table, change.record_id, change.kind])
         records = [
             [
-                f"{r.table}:{r.id}",
+                key,
                 r.table,
                 r.id,
                 r.scope,
@@ -391,9 +391,9 @@ class TortoiseStore:
 
     async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
         # Kept by reference: it is serialised once, at commit, in its final state for this transaction.
-        pending = self._pending()
-        pending.records[f"{record.table}:{record.id}"] = record
-        pending.views[f"{record.table}:{record.id}"] = view
+        pending, key = self._pending(), f"{record.table}:{record.id}"
+        pending.records[key] = record
+        pending.views[key] = view
 
     async def delete_record_content(self, table: str, record_id: str) -> None:
         conn = self._pending().conn

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
@@ -19,7 +20,8 @@ from sync import (
     Registry,
     Status,
 )
-from tests.sync.harness import CASES, INSPECTIONS, SECRET, STAFF, Tablet, new_engine
+from sync.engine import CLOCK_TOLERANCE_MS
+from tests.sync.harness import CASES, INSPECTIONS, SECRET, STAFF, Tablet, new_engine, registry
 
 RID = "11111111-1111-4111-8111-111111111111"
 
@@ -391,6 +393,20 @@ async def test_a_clock_far_ahead_is_applied_but_flagged(store: MemoryStore) -> N
     a.op("inspections", RID, Kind.CREATE, {"place": "x"})
     assert (await a.push(engine))[0]["status"] == Status.APPLIED.value
     assert "clock_suspicious" in store.history[-1].flags
+
+
+async def test_a_clock_ahead_by_the_tolerance_is_not_flagged_and_a_millisecond_more_is() -> None:
+    arrived = datetime(2024, 11, 5, 9, 0, tzinfo=UTC)
+    edge = int(arrived.timestamp() * 1000) + CLOCK_TOLERANCE_MS
+    flags = []
+    for millis in (edge, edge + 1):
+        store = MemoryStore()
+        engine = Engine(store, registry(), secret=SECRET, now=lambda: arrived)
+        tablet = Tablet("a", millis=millis)
+        tablet.op("inspections", RID, Kind.CREATE, {"place": "x"})
+        assert (await tablet.push(engine))[0]["status"] == Status.APPLIED.value
+        flags.append(list(store.history[-1].flags))
+    assert flags == [[], ["clock_suspicious"]]
 
 
 async def test_a_pull_sends_the_same_rows_whether_it_reads_stored_views_or_the_entries(

@@ -278,19 +278,37 @@ class Engine:
             if found:
                 position.positions[scope] = found[-1].seq
             picked.extend(found)
-        latest: dict[tuple[str, str], Change] = {}
-        for change in picked:
-            latest[(change.table, change.record_id)] = change
-        upserts = [k for k, c in latest.items() if c.kind == "upsert"]
+        latest = {(change.table, change.record_id): change for change in picked}
         # Stored views first: sending them needs no record rebuilt. Records without one, or whose table has
         # gained or lost fields since it was stored, are read whole and computed afresh.
-        views = {k: c.view for k, c in latest.items() if c.view is not None and c.kind == "upsert"}
-        if len(views) < len(upserts):
-            views.update(await self.store.get_views([k for k in upserts if k not in views]))
-        unviewed = [k for k in upserts if not self._current(views.get(k))]
+        views: dict[tuple[str, str], RecordView] = {}
+        unread = []
+        for key, change in latest.items():
+            if change.kind == "upsert":
+                if change.view is None:
+                    unread.append(key)
+                else:
+                    views[key] = change.view
+        if unread:
+            views.update(await self.store.get_views(unread))
+        fields: dict[str, Any] = {}  # per table, the field names a current view has
+        unviewed = []
+        for key, change in latest.items():
+            if change.kind != "upsert":
+                continue
+            view = views.get(key)
+            if view is None:
+                unviewed.append(key)
+            elif view.row is not None:
+                if view.table not in fields:
+                    spec = self.registry.get(view.table)
+                    fields[view.table] = spec.fields.keys() if spec is not None else None
+                if view.row.keys() != fields[view.table]:
+                    unviewed.append(key)
         if unviewed:
             for key, record in (await self.store.get_records(unviewed)).items():
                 views[key] = self._view(record)
+        changes = page.changes
         for (table, record_id), change in latest.items():
             if change.kind == "purge":
                 page.purged.append({"table": table, "id": record_id})
@@ -300,24 +318,10 @@ class Engine:
                 if view.purged:
                     page.purged.append({"table": table, "id": record_id})
                     continue
-                page.changes.append(
-                    PullItem(
-                        table=table,
-                        id=record_id,
-                        version=view.version,
-                        deleted=view.deleted,
-                        row=view.row,
-                        conflicts=view.conflicts,
-                    )
-                )
+                item = PullItem(table, record_id, view.version, view.deleted, view.row, view.conflicts)
+                changes.append(item)
         page.cursor = cursors.encode(position, self.secret)
         return page
-
-    def _current(self, view: RecordView | None) -> bool:
-        if view is None:
-            return False
-        spec = self.registry.get(view.table)
-        return view.row is None or (spec is not None and view.row.keys() == spec.fields.keys())
 
     def _view(self, record: RecordState) -> RecordView:
         """A pull's view of a record computed from its entries (a record stored without its view)."""

@@ -226,6 +226,12 @@ class TortoiseStore:
     async def _rows(self, query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         return await self._conn().execute_query_dict(self._sql(query), list(values))
 
+    async def _records(self, query: str, values: Sequence[Any]) -> Sequence[Any]:
+        """The driver's own rows (asyncpg records, sqlite3 rows), read by column name: for the reads of many
+        rows, which would otherwise each be copied into a dict first."""
+        _, rows = await self._conn().execute_query(self._sql(query), list(values))
+        return rows
+
     def _pending(self) -> _Pending:
         pending = _current.get()
         if pending is None:
@@ -356,9 +362,9 @@ class TortoiseStore:
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             if postgres:
-                rows = await self._conn().execute_query_dict(READ_STATES_PG, [chunk])
+                _, rows = await self._conn().execute_query(READ_STATES_PG, [chunk])
             else:
-                rows = await self._rows(_in_list(READ_STATES, len(chunk)), chunk)
+                rows = await self._records(_in_list(READ_STATES, len(chunk)), chunk)
             for row in rows:
                 record = _record(row["state"])
                 found[(record.table, record.id)] = record
@@ -416,7 +422,7 @@ class TortoiseStore:
         self._pending().changes.append(change)
 
     async def changes_since(self, scope: str, after_seq: int, limit: int) -> list[Change]:
-        rows = await self._rows(CHANGES_SINCE, [scope, after_seq, limit, scope, after_seq, limit, limit])
+        rows = await self._records(CHANGES_SINCE, [scope, after_seq, limit, scope, after_seq, limit, limit])
         found = []
         for r in rows:
             table, record_id, view = r["table_name"], r["record_id"], None

@@ -137,6 +137,12 @@ class Registry:
             raise ValueError(f"table {spec.name} is declared twice")
         if spec.workflow and spec.fields.get(spec.workflow.field, FieldSpec()).policy is not Policy.STATE:
             raise ValueError(f"{spec.name}.{spec.workflow.field} must use the state policy")
+        for name in sorted(spec.sign_off.protected if spec.sign_off else ()):
+            # A sign-off freezes values (registers). Set elements and notes are additions, kept with who
+            # and when; declaring one protected would promise a freeze that does not happen.
+            policy = spec.fields[name].policy if name in spec.fields else None
+            if policy not in (Policy.REVIEW, Policy.LWW, Policy.STATE):
+                raise ValueError(f"{spec.name}.{name} cannot be protected by a sign-off (only value fields)")
         self._specs[spec.name] = spec
 
     def get(self, name: str) -> TableSpec | None:

@@ -446,3 +446,15 @@ async def test_a_field_added_to_a_table_reaches_tablets_for_records_stored_befor
     fresh = Tablet("fresh")
     await fresh.pull(engine)
     assert "floor" in fresh.rows[("inspections", RID)] and fresh.rows[("inspections", RID)]["floor"] is None
+
+
+def test_a_sign_off_cannot_claim_to_freeze_photos_or_notes() -> None:
+    """Only value fields are frozen by a sign-off. Declaring a set or append field protected is refused
+    when the table is registered, instead of silently not protecting it."""
+    assert INSPECTIONS.sign_off is not None
+    for name in ("photos", "notes", "no_such_field"):
+        sign_off = replace(INSPECTIONS.sign_off, protected=frozenset({name}))
+        spec = replace(INSPECTIONS, name=f"with_{name}", sign_off=sign_off)
+        with pytest.raises(ValueError, match="cannot be protected by a sign-off"):
+            Registry([spec])
+    Registry([replace(INSPECTIONS, name="values_only")])

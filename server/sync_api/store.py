@@ -128,6 +128,17 @@ WRITE_COUNTERS = (
     "WHERE c.scope = v.scope"
 )
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
+# PostgreSQL: a push holds its client's lock, then its records' locks, until it commits (transaction-scoped
+# advisory locks, which also cover a record not created yet). Without them two pushes that read a record
+# at the same time would each write back their own merge, and the later commit would erase the earlier
+# one's edit; and a tablet's resend racing its first attempt would apply the batch twice. Locks are taken
+# in the order of their numbers, so two pushes wanting the same ones never wait on each other in a cycle;
+# the scope's counter (``next_seq``) is always taken after them.
+LOCKS = (
+    "SELECT pg_advisory_xact_lock($1, lock) FROM "
+    "(SELECT DISTINCT hashtext(key) AS lock FROM unnest($2::text[]) AS k(key) ORDER BY lock) AS wanted"
+)
+CLIENT_LOCKS, RECORD_LOCKS = 0x53594E31, 0x53594E32
 READ_STATES = "SELECT state FROM sync_record WHERE key IN (?)"
 # PostgreSQL: the keys as one array joined to the table. A prepared ``key IN ($1, …, $100)`` may be given
 # a generic plan that scans the whole table comparing every row with each key (seen in the push benchmark:
@@ -319,10 +330,23 @@ class TortoiseStore:
             if rows:
                 await pending.conn.execute_many(write.one_row(), rows)
 
+    async def lock(self, space: int, keys: Sequence[str]) -> None:
+        """Hold the locks of ``keys`` until the transaction ends (PostgreSQL; SQLite has one writer)."""
+        if keys and self._postgres():
+            await self._conn().execute_query(LOCKS, [space, list(keys)])
+
+    async def lock_records(self, keys: Sequence[tuple[str, str]]) -> None:
+        """Take the locks a push would take for these records, ahead of writing several of them (another
+        push holding one and waiting for a scope counter this transaction holds would otherwise be a
+        cycle)."""
+        await self.lock(RECORD_LOCKS, [f"{table}:{record_id}" for table, record_id in keys])
+
     async def get_client(self, client_id: str) -> ClientState | None:
         pending = _current.get()
         if pending and client_id in pending.clients:
             return ClientState(**asdict(pending.clients[client_id]))
+        if pending:
+            await self.lock(CLIENT_LOCKS, [client_id])
         rows = await self._rows(READ_CLIENT, [client_id])
         return ClientState(client_id, int(rows[0]["last_seq"]), rows[0]["login"]) if rows else None
 
@@ -358,6 +382,8 @@ class TortoiseStore:
                 found[(table, record_id)] = buffered.copy()
             else:
                 wanted.append(f"{table}:{record_id}")
+        if pending:
+            await self.lock(RECORD_LOCKS, wanted)
         postgres = self._postgres()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]

@@ -180,3 +180,82 @@ async def test_records_moving_between_scopes_pull_as_from_the_reference_store(da
 
     async with connected(database_url):
         assert await scenario(TortoiseStore()) == await scenario(MemoryStore())
+
+
+class PausedPush:
+    """Pauses one push just before it takes its scope's counter: it has read its client and records and
+    merged, and holds whatever it locked so far, while another push runs."""
+
+    def __init__(self, store: TortoiseStore) -> None:
+        self.store, self.task, self.original = store, None, store.next_seq
+        self.reached, self.go = asyncio.Event(), asyncio.Event()
+        store.next_seq = self.next_seq  # type: ignore[method-assign]
+
+    async def next_seq(self, scope: str) -> int:
+        if asyncio.current_task() is self.task:
+            self.reached.set()
+            await self.go.wait()
+        return await self.original(scope)
+
+    async def start(self, coro: Any) -> asyncio.Task[Any]:
+        self.task = asyncio.create_task(coro)
+        await self.reached.wait()
+        return self.task
+
+
+@pytest.mark.postgres
+async def test_two_tablets_pushing_to_one_record_at_the_same_moment_both_keep_their_edit(
+    postgres_databases: PostgresDatabases,
+) -> None:
+    """Both read the record before either commits. Without a lock each writes back its own merge and the
+    later commit erases the earlier one's edit (seen on PostgreSQL before the locks were added)."""
+    async with connected(await postgres_databases.fresh()):
+        store = TortoiseStore()
+        engine = new_engine(store)
+        record = "cccccccc-0000-4000-8000-000000000001"
+        creator, a, b = Tablet("creator"), Tablet("a"), Tablet("b")
+        creator.op("inspections", record, Kind.CREATE, {"place": "受付"})
+        await creator.push(engine)
+        await a.pull(engine)
+        await b.pull(engine)
+        a.op("inspections", record, Kind.PATCH, {"place": "1階"})
+        b.op("inspections", record, Kind.PATCH, {"score": 3})
+        paused = PausedPush(store)
+        first = await paused.start(a.push(engine))
+        second = asyncio.create_task(b.push(engine))
+        await asyncio.sleep(0.3)
+        assert not second.done()  # it waits for the record, instead of reading it as it was
+        paused.go.set()
+        await asyncio.gather(first, second)
+        reader = Tablet("reader")
+        await reader.pull(engine)
+        row = reader.rows[("inspections", record)]
+        assert (row["place"], row["score"]) == ("1階", 3)
+
+
+@pytest.mark.postgres
+async def test_a_resend_racing_the_first_attempt_is_answered_not_applied_twice(
+    postgres_databases: PostgresDatabases,
+) -> None:
+    """The tablet gave up waiting and sent the batch again while the first request was still running."""
+    async with connected(await postgres_databases.fresh()):
+        store = TortoiseStore()
+        engine = new_engine(store)
+        tablet = Tablet("a")
+        record = "cccccccc-0000-4000-8000-000000000002"
+        tablet.op("inspections", record, Kind.CREATE, {"place": "受付"})
+        tablet.op("inspections", record, Kind.PATCH, {"notes": "一度だけ"})
+        paused = PausedPush(store)
+        request = tablet.request(tablet.outbox)
+        first = await paused.start(engine.push(tablet.actor, request))
+        again = asyncio.create_task(engine.push(tablet.actor, request))
+        await asyncio.sleep(0.3)
+        paused.go.set()
+        answers = await asyncio.gather(first, again)
+        assert answers[0].results == answers[1].results and answers[1].last_seq == 2
+        conn = Tortoise.get_connection("default")
+        rows = await conn.execute_query_dict("SELECT op_id FROM sync_history WHERE record_id = $1", [record])
+        assert sorted(r["op_id"] for r in rows) == sorted(op.op_id for op in tablet.outbox)
+        reader = Tablet("reader")
+        await reader.pull(engine)
+        assert [n["text"] for n in reader.rows[("inspections", record)]["notes"]] == ["一度だけ"]

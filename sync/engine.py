@@ -101,6 +101,10 @@ class Engine:
     async def push(self, actor: Actor, request: PushRequest) -> PushResponse:
         """Apply a batch in one transaction. Raises ``GapError`` when the batch starts after a missing op."""
         async with self.store.transaction():
+            # Records first: a store with concurrent writers keeps them from changing until this commits
+            # (``Store.get_records``). A resend racing its first attempt shares its records, so it waits
+            # here and then reads a client that already has the batch.
+            records = await self.store.get_records(sorted({(op.table, op.record_id) for op in request.ops}))
             client = await self.store.get_client(request.client_id) or ClientState(
                 request.client_id, 0, actor.user
             )
@@ -110,7 +114,6 @@ class Engine:
             fresh = [op for op in request.ops if op.client_seq > last]
             if fresh and fresh[0].client_seq != last + 1 and not old:
                 raise GapError(last + 1)
-            records = await self.store.get_records(sorted({(op.table, op.record_id) for op in fresh}))
             # The batch arrived at one moment: its operations share the server time they are stamped with.
             moment = self.now()
             at, latest = _iso(moment), moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS

@@ -102,7 +102,11 @@ class Store(Protocol):
         self, client_id: str, op_id: str, client_seq: int, result: dict[str, Any]
     ) -> None: ...
 
-    async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]: ...
+    async def get_records(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], RecordState]:
+        """The records that exist among ``keys``. Inside a transaction, a store with concurrent writers
+        reads them as last committed and keeps every other transaction from changing them (or creating
+        them) until this one ends, taking such locks in an order that cannot form a cycle."""
+        ...
 
     async def save_record(self, record: RecordState, view: RecordView | None = None) -> None:
         """Keep the record and, when given, what a pull sends for it (a view saved with an earlier version

@@ -128,17 +128,17 @@ WRITE_COUNTERS = (
     "WHERE c.scope = v.scope"
 )
 READ_CLIENT = "SELECT last_seq, login FROM sync_client WHERE client_id = ?"
-# PostgreSQL: a push holds its client's lock, then its records' locks, until it commits (transaction-scoped
-# advisory locks, which also cover a record not created yet). Without them two pushes that read a record
-# at the same time would each write back their own merge, and the later commit would erase the earlier
-# one's edit; and a tablet's resend racing its first attempt would apply the batch twice. Locks are taken
-# in the order of their numbers, so two pushes wanting the same ones never wait on each other in a cycle;
-# the scope's counter (``next_seq``) is always taken after them.
+# PostgreSQL: a push holds its records' locks until it commits (transaction-scoped advisory locks, which
+# also cover a record not created yet). Without them two pushes that read a record at the same time would
+# each write back their own merge, and the later commit would erase the earlier one's edit; and a tablet's
+# resend racing its first attempt would apply the batch twice (the engine reads the client after the
+# records). Locks are taken in the order of their numbers, so two pushes wanting the same ones never wait
+# on each other in a cycle; the scope's counter (``next_seq``) is always taken after them.
 LOCKS = (
     "SELECT pg_advisory_xact_lock($1, lock) FROM "
     "(SELECT DISTINCT hashtext(key) AS lock FROM unnest($2::text[]) AS k(key) ORDER BY lock) AS wanted"
 )
-CLIENT_LOCKS, RECORD_LOCKS = 0x53594E31, 0x53594E32
+RECORD_LOCKS = 0x53594E32
 READ_STATES = "SELECT state FROM sync_record WHERE key IN (?)"
 # PostgreSQL: the keys as one array joined to the table. A prepared ``key IN ($1, …, $100)`` may be given
 # a generic plan that scans the whole table comparing every row with each key (seen in the push benchmark:
@@ -345,8 +345,6 @@ class TortoiseStore:
         pending = _current.get()
         if pending and client_id in pending.clients:
             return ClientState(**asdict(pending.clients[client_id]))
-        if pending:
-            await self.lock(CLIENT_LOCKS, [client_id])
         rows = await self._rows(READ_CLIENT, [client_id])
         return ClientState(client_id, int(rows[0]["last_seq"]), rows[0]["login"]) if rows else None
 

@@ -64,11 +64,10 @@ class PullPage:
 
 
 class _Arrival(NamedTuple):
-    at: str  # server time, ISO 8601
+    ctx: WriteContext  # who writes, from which device, and the server time, ISO 8601 (never changed)
     latest_plausible_ms: float  # a stamp later than this says the tablet's clock is ahead
     # The same as a stamp's leading 13 digits: a stamp at or below it is plausible without parsing it.
     latest_plausible_digits: str
-    ctx: WriteContext  # who writes, from which device, when (the merge never changes it)
 
 
 def _iso(moment: datetime) -> str:
@@ -116,13 +115,9 @@ class Engine:
                 raise GapError(last + 1)
             # The batch arrived at one moment: its operations share the server time they are stamped with.
             moment = self.now()
-            at, latest = _iso(moment), moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS
-            arrival = _Arrival(
-                at,
-                latest,
-                f"{int(latest):013d}",
-                WriteContext(user=actor.user, client_id=request.client_id, at=at),
-            )
+            latest = moment.timestamp() * 1000 + CLOCK_TOLERANCE_MS
+            ctx = WriteContext(user=actor.user, client_id=request.client_id, at=_iso(moment))
+            arrival = _Arrival(ctx, latest, f"{int(latest):013d}")
             results: list[dict[str, Any]] = []
             expected: int | None = None
             for op in request.ops:
@@ -155,7 +150,7 @@ class Engine:
         records: dict[tuple[str, str], RecordState],
         arrival: _Arrival,
     ) -> dict[str, Any]:
-        at = arrival.at
+        at = arrival.ctx.at
         key = (op.table, op.record_id)
         record = records.get(key)
         spec = self.registry.get(op.table)
@@ -342,28 +337,38 @@ class Engine:
 
     async def purge(self, table: str, record_id: str) -> bool:
         """Retention: hard-delete a record's content, keep a marker that tells every tablet to drop it."""
+        return await self.purge_all(table, [record_id]) != []
+
+    async def purge_all(self, table: str, record_ids: Sequence[str]) -> list[str]:
+        """``purge`` for several records in one transaction; returns those purged now. All are read (and
+        locked, by a store with concurrent writers) before the first is purged, as a push reads its
+        records before it takes a scope's counter."""
+        purged_now: list[str] = []
         async with self.store.transaction():
-            record = (await self.store.get_records([(table, record_id)])).get((table, record_id))
-            if record is None or record.purged:
-                return False
-            purged = RecordState(
-                table=table,
-                id=record_id,
-                scope=record.scope,
-                version=record.version + 1,
-                deleted=True,
-                purged=True,
-                updated_at=_iso(self.now()),
-            )
-            await self.store.delete_record_content(table, record_id)
-            seq = await self.store.next_seq(record.scope)
-            await self.store.log_change(Change(record.scope, seq, table, record_id, "purge"))
-            await self.store.save_record(
-                purged, RecordView(table, record_id, purged.version, True, True, None, [])
-            )
-            if self.on_change is not None:
-                await self.on_change(purged)
-        return True
+            records = await self.store.get_records([(table, record_id) for record_id in record_ids])
+            for record_id in record_ids:
+                record = records.get((table, record_id))
+                if record is None or record.purged:
+                    continue
+                purged = RecordState(
+                    table=table,
+                    id=record_id,
+                    scope=record.scope,
+                    version=record.version + 1,
+                    deleted=True,
+                    purged=True,
+                    updated_at=_iso(self.now()),
+                )
+                await self.store.delete_record_content(table, record_id)
+                seq = await self.store.next_seq(record.scope)
+                await self.store.log_change(Change(record.scope, seq, table, record_id, "purge"))
+                await self.store.save_record(
+                    purged, RecordView(table, record_id, purged.version, True, True, None, [])
+                )
+                if self.on_change is not None:
+                    await self.on_change(purged)
+                purged_now.append(record_id)
+        return purged_now
 
     async def conflicts_of(self, records: Sequence[tuple[str, str]]) -> list[Conflict]:
         found: list[Conflict] = []

@@ -185,13 +185,9 @@ async def _purge(sync: SyncService, today: dt.date, retention_days: int) -> Purg
     limit = today - dt.timedelta(days=retention_days)
     bookings = await OkuyamiAppointment.filter(day__lte=limit).exclude(caller_name="", caller_phone="")
     await OkuyamiAppointment.filter(id__in=[b.id for b in bookings]).update(caller_name="", caller_phone="")
-    purged = []
-    due = await due_for_purge(today, retention_days)
-    await sync.store.lock_records([(OKUYAMI_CASES.name, str(case.id)) for case in due])
-    for case in due:
-        # Through the engine: the record's content goes and a purge marker tells every tablet to drop it.
-        if await sync.purge(OKUYAMI_CASES.name, str(case.id)):
-            purged.append(str(case.id))
+    due = [str(case.id) for case in await due_for_purge(today, retention_days)]
+    # Through the engine: each record's content goes and a purge marker tells every tablet to drop it.
+    purged = await sync.purge(OKUYAMI_CASES.name, due)
     return PurgeReport(cases=purged, bookings=len(bookings))
 
 

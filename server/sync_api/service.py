@@ -70,10 +70,11 @@ class SyncService:
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
         return await self.engine_for(user).pull(await self.actor(user), cursor, limit)
 
-    async def purge(self, table: str, record_id: str) -> bool:
-        """Retention: remove a record's content and history; tablets drop their copy at the next pull."""
+    async def purge(self, table: str, record_ids: list[str]) -> list[str]:
+        """Retention: remove records' content and history; tablets drop their copy at the next pull.
+        Returns the ids purged now (one already purged is left as it is)."""
         engine = Engine(self.store, self.registry, secret=self.secret, epoch=EPOCH, on_change=project)
-        return await engine.purge(table, record_id)
+        return await engine.purge_all(table, record_ids)
 
     async def missing_files(self) -> list[str]:
         """Files that records refer to but whose bytes have not been uploaded yet."""

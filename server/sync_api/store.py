@@ -330,16 +330,10 @@ class TortoiseStore:
             if rows:
                 await pending.conn.execute_many(write.one_row(), rows)
 
-    async def lock(self, space: int, keys: Sequence[str]) -> None:
-        """Hold the locks of ``keys`` until the transaction ends (PostgreSQL; SQLite has one writer)."""
+    async def _lock(self, keys: Sequence[str]) -> None:
+        """Hold the locks of these records until the transaction ends (PostgreSQL; SQLite has one writer)."""
         if keys and self._postgres():
-            await self._conn().execute_query(LOCKS, [space, list(keys)])
-
-    async def lock_records(self, keys: Sequence[tuple[str, str]]) -> None:
-        """Take the locks a push would take for these records, ahead of writing several of them (another
-        push holding one and waiting for a scope counter this transaction holds would otherwise be a
-        cycle)."""
-        await self.lock(RECORD_LOCKS, [f"{table}:{record_id}" for table, record_id in keys])
+            await self._conn().execute_query(LOCKS, [RECORD_LOCKS, list(keys)])
 
     async def get_client(self, client_id: str) -> ClientState | None:
         pending = _current.get()
@@ -381,12 +375,12 @@ class TortoiseStore:
             else:
                 wanted.append(f"{table}:{record_id}")
         if pending:
-            await self.lock(RECORD_LOCKS, wanted)
+            await self._lock(wanted)
         postgres = self._postgres()
         for start in range(0, len(wanted), CHUNK):
             chunk = wanted[start : start + CHUNK]
             if postgres:
-                _, rows = await self._conn().execute_query(READ_STATES_PG, [chunk])
+                rows = await self._records(READ_STATES_PG, [chunk])
             else:
                 rows = await self._records(_in_list(READ_STATES, len(chunk)), chunk)
             for row in rows:

@@ -42,7 +42,7 @@ from tortoise import Tortoise
 
 from server import collector
 from server.db import connected, migrate
-from server.sync_api.store import TortoiseStore, _Pending, _Write
+from server.sync_api.store import TortoiseStore, _Pending, _Write, numbered
 from sync import (
     Actor,
     Engine,
@@ -139,10 +139,7 @@ def recorded(source: BinaryIO) -> list[Commit]:
 
 
 def placeholders(sql: str, postgres: bool) -> str:
-    if not postgres:
-        return sql
-    parts = sql.split("?")
-    return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+    return numbered(sql) if postgres else sql
 
 
 async def driver_same_rows(commits: list[Commit]) -> float:

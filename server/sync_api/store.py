@@ -192,6 +192,12 @@ def _loads(text: str) -> Any:
         return json.loads(text)  # a value written before strict JSON was enforced (NaN, Infinity)
 
 
+def numbered(query: str) -> str:
+    """Queries are written with ``?``; asyncpg wants ``$1, $2, …``."""
+    parts = query.split("?")
+    return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+
+
 def _in_list(query: str, count: int) -> str:
     """Expand ``IN (?)`` to ``count`` placeholders: only placeholders are formatted in, never values."""
     return query.replace("IN (?)", f"IN ({', '.join('?' * count)})")
@@ -228,11 +234,7 @@ class TortoiseStore:
         return self._conn().capabilities.dialect == "postgres"
 
     def _sql(self, query: str) -> str:
-        """Queries are written with ``?``; asyncpg wants ``$1, $2, …``."""
-        if not self._postgres():
-            return query
-        parts = query.split("?")
-        return "".join(part + (f"${i + 1}" if i < len(parts) - 1 else "") for i, part in enumerate(parts))
+        return numbered(query) if self._postgres() else query
 
     async def _rows(self, query: str, values: Sequence[Any]) -> list[dict[str, Any]]:
         return await self._conn().execute_query_dict(self._sql(query), list(values))

@@ -15,12 +15,14 @@ record has left. ``changes_since`` reads both in one ordered stream.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, cast
 
+import aiosqlite
 import msgspec
 from tortoise import connections
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -203,6 +205,26 @@ def _in_list(query: str, count: int) -> str:
     return query.replace("IN (?)", f"IN ({', '.join('?' * count)})")
 
 
+def _write_all(conn: sqlite3.Connection, statements: list[tuple[str, list[list[Any]]]]) -> None:
+    for sql, rows in statements:
+        conn.executemany(sql, rows)
+
+
+async def _write_in_sqlite_thread(
+    client: BaseDBAsyncClient, statements: list[tuple[str, list[list[Any]]]]
+) -> None:
+    """Run the statements on the SQLite connection's own thread, in the open transaction, as one call.
+
+    A push's writes at commit are up to seven statements; through the driver's public calls each is a
+    hand-off to the database thread and back (about 0.14 ms each in the benchmark, as long as writing a
+    hundred rows takes), so they go together. The driver has no public way to run a function on its thread:
+    this uses aiosqlite's ``_execute`` and Tortoise's ``_connection``, both pinned in pyproject.toml and
+    exercised by every push in the test suite.
+    """
+    driver = cast(aiosqlite.Connection, client._connection)
+    await driver._execute(_write_all, driver._conn, statements)  # type: ignore[no-untyped-call]
+
+
 @dataclass
 class _Pending:
     """What a transaction will write at commit."""
@@ -326,11 +348,9 @@ class TortoiseStore:
                 )
             await pending.conn.execute_query("WITH " + ", ".join(parts) + " SELECT 1", values)
             return
-        for scope, seq in pending.counters.items():
-            await pending.conn.execute_query(WRITE_COUNTER, [seq, scope])
-        for write, rows in writes:
-            if rows:
-                await pending.conn.execute_many(write.one_row(), rows)
+        statements = [(WRITE_COUNTER, [[seq, scope] for scope, seq in pending.counters.items()])]
+        statements += [(write.one_row(), rows) for write, rows in writes]
+        await _write_in_sqlite_thread(pending.conn, [(sql, rows) for sql, rows in statements if rows])
 
     async def _lock(self, keys: Sequence[str]) -> None:
         """Hold the locks of these records until the transaction ends (PostgreSQL; SQLite has one writer)."""

@@ -106,15 +106,13 @@ def wanted(
     for name in sorted(locked_out):
         entries = locked_out[name]
         if entries:
-            found.append(
-                Wanted(
-                    LOCKED_RECORD,
-                    name,
-                    [candidate(e) for e in sorted(entries, key=ORDER_KEY)],
-                    values.get(name),
-                    values.get(name),
-                )
-            )
+            candidates = [candidate(e) for e in sorted(entries, key=ORDER_KEY)]
+            if name in spec.guarded_sets:
+                # A set's held writes are adds and removes of elements: the inbox says which.
+                removes = {r.op_id for r in record.removals.get(name, ())}
+                for held in candidates:
+                    held["change"] = "removed" if held["op_id"] in removes else "added"
+            found.append(Wanted(LOCKED_RECORD, name, candidates, values.get(name), values.get(name)))
     if record.deleted and record.deletion:
         found.extend(_delete_conflicts(record))
     return found

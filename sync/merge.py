@@ -164,7 +164,12 @@ class _Writer:
         policy = self.spec.fields[name].policy
         record = self.record
         if policy is Policy.SET:
-            record.sets[name] = [*record.sets.get(name, ()), *(self.entry(v) for v in value)]
+            added = [self.entry(v, resolve) for v in value]
+            if name in self.spec.guarded_sets:
+                # Every add is kept; ``settle`` works out which are shown (a sign-off may hold one back).
+                record.trails[name] = [*_adds_of(record, name), *added]
+            else:
+                record.sets[name] = [*record.sets.get(name, ()), *added]
             self.changes[name] = {"added": value}
             return
         if policy is Policy.APPEND:
@@ -195,15 +200,25 @@ class _Writer:
             record.previous[name] = provisional(superseded)
         self.changes[name] = {"new": value, "superseded": [e.value for e in superseded]}
 
-    def remove(self, name: str, elements: list[Any]) -> None:
-        """OR-set remove: only adds this writer had seen go; a concurrent add of the same element stays."""
-        reader = self.entry(None)
-        targets = {canonical(v) for v in elements}
-        self.record.sets[name] = [
-            e
-            for e in self.record.sets.get(name, [])
-            if not (canonical(e.value) in targets and saw(reader, e))
-        ]
+    def remove(self, name: str, elements: list[Any], resolve: bool = False) -> None:
+        """OR-set remove: only adds this writer had seen go; a concurrent add of the same element stays.
+
+        On a set a sign-off protects, the remove is kept as an entry per element instead, so that a
+        sign-off it had not seen can hold it back whenever that sign-off arrives (``settle``).
+        """
+        record = self.record
+        if name in self.spec.guarded_sets:
+            record.trails[name] = _adds_of(record, name)
+            record.removals[name] = [
+                *record.removals.get(name, ()),
+                *(self.entry(v, resolve) for v in elements),
+            ]
+        else:
+            reader = self.entry(None)
+            targets = {canonical(v) for v in elements}
+            record.sets[name] = [
+                e for e in record.sets.get(name, []) if not (canonical(e.value) in targets and saw(reader, e))
+            ]
         self.changes[name] = {"removed": elements}
 
     def delete(self, deleted: bool, resolve: bool = False) -> None:
@@ -231,11 +246,62 @@ class _Writer:
         self.changes[name] = {"refused": value, "from": before}
 
 
+def _adds_of(record: RecordState, name: str) -> list[Entry]:
+    """Every add of a set a sign-off protects. A record stored before its set was protected has them
+    all in ``sets`` (its removes having deleted what they removed)."""
+    adds = record.trails.get(name)
+    return list(record.sets.get(name, ())) if adds is None else adds
+
+
+@dataclass
+class GuardedSet:
+    """A protected set's adds and removes, settled against the record's sign-offs."""
+
+    shown: list[Entry]  # the adds that count: admitted, and not removed by an admitted remove
+    held_adds: list[Entry]  # adds the sign-off had not seen, not yet decided
+    held_removals: list[Entry]  # removes the sign-off had not seen of elements still shown
+
+
+def guarded_set(adds: list[Entry], removals: list[Entry], lockers: list[Entry]) -> GuardedSet:
+    """Like a protected value: a write counts once every sign-off had seen it (or it is a reviewer's
+    decision); until then it is held back for review. A remove takes away the adds of its element that
+    it had seen. A held write is decided by a reviewer's write of the same element that saw it, and
+    stops being held when a remove of its element saw it (the two cancel out). Every test is on the
+    set of entries, never their order, so the outcome does not depend on arrival order."""
+
+    def admitted(entry: Entry) -> bool:
+        return entry.resolve or all(saw(lock, entry) for lock in lockers)
+
+    keyed_adds = [(canonical(a.value), a) for a in adds]
+    keyed_removals = [(canonical(r.value), r) for r in removals]
+    counted_removals = [(k, r) for k, r in keyed_removals if admitted(r)]
+    shown = [
+        (k, a)
+        for k, a in keyed_adds
+        if admitted(a) and not any(k == rk and saw(r, a) for rk, r in counted_removals)
+    ]
+    decisions = [(k, e) for k, e in (*keyed_adds, *keyed_removals) if e.resolve]
+
+    def decided(key: str, entry: Entry) -> bool:
+        return any(key == dk and d is not entry and saw(d, entry) for dk, d in decisions)
+
+    def cancelled(key: str, add: Entry) -> bool:
+        return any(key == rk and saw(r, add) for rk, r in keyed_removals)
+
+    held_adds = [a for k, a in keyed_adds if not admitted(a) and not decided(k, a) and not cancelled(k, a)]
+    held_removals = [
+        r
+        for k, r in keyed_removals
+        if not admitted(r) and not decided(k, r) and any(k == sk and saw(r, a) for sk, a in shown)
+    ]
+    return GuardedSet([a for _, a in shown], held_adds, held_removals)
+
+
 def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
     """Recompute what is derived from the entries; returns the writes a sign-off keeps out, per field."""
     names = spec.trailed
     locked_out: dict[str, list[Entry]] = {}
-    if not names:  # no workflow and no sign-off: nothing below applies
+    if not names and not spec.guarded_sets:  # no workflow and no sign-off: nothing below applies
         if record.deletion:
             record.deleted = provisional(record.deletion).value is True
         record.contested = _contested(record, spec)
@@ -259,6 +325,16 @@ def settle(record: RecordState, spec: TableSpec) -> dict[str, list[Entry]]:
         else:
             record.registers.pop(name, None)
         locked_out[name] = [e for e in maximal(trail) if not admitted(e)]
+    for name in sorted(spec.guarded_sets):
+        if name not in record.trails and name not in record.sets:
+            continue
+        adds = record.trails[name] = _adds_of(record, name)
+        settled = guarded_set(adds, record.removals.get(name, []), lockers)
+        if settled.shown:
+            record.sets[name] = settled.shown
+        else:
+            record.sets.pop(name, None)
+        locked_out[name] = [*settled.held_adds, *settled.held_removals]
     if record.deletion:
         record.deleted = provisional(record.deletion).value is True
     record.contested = _contested(record, spec)
@@ -412,8 +488,9 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
         disputes=[],
     )
     registers, trails = record.registers, record.trails
-    trailed_names = spec.trailed
+    trailed_names, guarded = spec.trailed, spec.guarded_sets
     trailed_entries: dict[str, Entry] = {}
+    guarded_adds: dict[str, list[Entry]] = {}
     changes: dict[str, Any] = {}
     client_id, seq, hlc, op_id, user, at = ctx.client_id, op.client_seq, op.hlc, op.op_id, ctx.user, ctx.at
     base = op.base_version or 0
@@ -421,7 +498,12 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
     for name, value in fields.items():
         policy = specs[name].policy
         if policy is Policy.SET:
-            record.sets[name] = [Entry(v, 1, client_id, seq, hlc, op_id, user, at, base) for v in value]
+            added = [Entry(v, 1, client_id, seq, hlc, op_id, user, at, base) for v in value]
+            if name in guarded:
+                trails[name] = added  # ``settle`` shows a protected set's adds after the other sets
+                guarded_adds[name] = added
+            else:
+                record.sets[name] = added
             changes[name] = {"added": value}
         elif policy is Policy.APPEND:
             record.notes[name] = [Entry(value, 1, client_id, seq, hlc, op_id, user, at, base)]
@@ -444,6 +526,9 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
         for name in sorted(trailed_names & protected):
             if name in trailed_entries:
                 registers[name] = [trailed_entries[name]]
+    for name in sorted(guarded_adds):
+        if guarded_adds[name]:
+            record.sets[name] = list(guarded_adds[name])
     return Outcome(Status.APPLIED, record, changed=True, changes=changes, shown=record.values(spec))
 
 
@@ -528,6 +613,34 @@ def _create_fields(op: Op, spec: TableSpec) -> dict[str, Any]:
     return fields
 
 
+def _decide_held_set(writer: _Writer, name: str, accept: bool) -> None:
+    """A reviewer's decision on the changes a sign-off holds back from a set, as writes that saw them.
+
+    Accepting repeats each held add and remove as the reviewer's own. Declining keeps the set as signed:
+    a held remove is answered by adding its element again, a held add by removing its element (or, when
+    the element is shown anyway from an add the sign-off had seen, by adding it again, so that add stays).
+    Only the held changes the reviewer had seen are decided; one that arrived after they looked stays
+    open.
+    """
+    record, reader = writer.record, writer.entry(None)
+    held = guarded_set(_adds_of(record, name), record.removals.get(name, []), _lockers(record, writer.spec))
+    shown = {canonical(a.value) for a in held.shown}
+    again: list[Any] = []
+    gone: list[Any] = []
+    for add in held.held_adds:
+        if saw(reader, add):
+            (again if accept or canonical(add.value) in shown else gone).append(add.value)
+    for removal in held.held_removals:
+        if saw(reader, removal):
+            (gone if accept else again).append(removal.value)
+    if again:
+        writer.write(name, again, resolve=True)
+    if gone:
+        writer.remove(name, gone, resolve=True)
+    if not again and not gone:
+        raise Rejection(f"{name}: nothing held back that you had seen")
+
+
 def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
     """A reviewer's decision. ``apply`` writes the chosen values; ``dismiss`` keeps what is shown.
 
@@ -544,7 +657,11 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
     if conflict is None:
         return False
     spec, record = writer.spec, writer.record
-    if action == "apply":
+    if conflict.kind == LOCKED_RECORD and conflict.field in spec.guarded_sets:
+        if values:
+            raise Rejection(f"{conflict.field}: a set's held changes are accepted or declined, not set")
+        _decide_held_set(writer, conflict.field, accept=action == "apply")
+    elif action == "apply":
         for name, value in values.items():
             field_spec = spec.fields.get(name)
             if field_spec is None or field_spec.policy not in _REGISTER:

@@ -116,6 +116,9 @@ class RecordState:
     contested: list[str] | None = None
     # The derived conflicts open after the last operation (``kind:field``); None when not yet known.
     disputes: list[str] | None = None
+    # Set fields a sign-off protects keep their removes too (one entry per element), and every add in
+    # ``trails``: a remove the sign-off had not seen must be held back, not applied (``sync.merge``).
+    removals: dict[str, list[Entry]] = field(default_factory=dict)
 
     def values(self, spec: TableSpec | None) -> dict[str, Any]:
         """The record as devices display it: provisional winners, set elements, notes in clock order."""
@@ -169,7 +172,7 @@ class RecordState:
         immutable (a deep copy of every entry dominated push time)."""
         twin = object.__new__(RecordState)
         fields = dict(self.__dict__)  # the plain values, and the lists shared as the docstring says
-        for name in ("registers", "sets", "notes", "previous", "trails"):
+        for name in ("registers", "sets", "notes", "previous", "trails", "removals"):
             fields[name] = dict(fields[name])
         twin.__dict__ = fields
         return twin
@@ -208,6 +211,7 @@ class RecordState:
             "trails": entries(self.trails),
             "contested": self.contested,
             "disputes": self.disputes,
+            "removals": entries(self.removals),
         }
 
     @classmethod
@@ -234,6 +238,7 @@ class RecordState:
             trails=entries(data.get("trails", {})),
             contested=data.get("contested"),
             disputes=data.get("disputes"),
+            removals=entries(data.get("removals", {})),
         )
 
 

@@ -123,6 +123,15 @@ class TableSpec:
         registers = (Policy.REVIEW, Policy.LWW, Policy.STATE)
         return frozenset(n for n in names if n in self.fields and self.fields[n].policy in registers)
 
+    @cached_property
+    def guarded_sets(self) -> frozenset[str]:
+        """Set fields a sign-off protects: their adds and removes are kept, and settled like values."""
+        if self.sign_off is None:
+            return frozenset()
+        return frozenset(
+            n for n in self.sign_off.protected if n in self.fields and self.fields[n].policy is Policy.SET
+        )
+
 
 class Registry:
     """The synced tables a server accepts, by name."""
@@ -138,11 +147,14 @@ class Registry:
         if spec.workflow and spec.fields.get(spec.workflow.field, FieldSpec()).policy is not Policy.STATE:
             raise ValueError(f"{spec.name}.{spec.workflow.field} must use the state policy")
         for name in sorted(spec.sign_off.protected if spec.sign_off else ()):
-            # A sign-off freezes values (registers). Set elements and notes are additions, kept with who
-            # and when; declaring one protected would promise a freeze that does not happen.
+            # A sign-off freezes values and sets. Notes are additions, each kept with who and when, and
+            # never replace what was signed; declaring them protected would promise a freeze that does not
+            # happen.
             policy = spec.fields[name].policy if name in spec.fields else None
-            if policy not in (Policy.REVIEW, Policy.LWW, Policy.STATE):
-                raise ValueError(f"{spec.name}.{name} cannot be protected by a sign-off (only value fields)")
+            if policy not in (Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.SET):
+                raise ValueError(
+                    f"{spec.name}.{name} cannot be protected by a sign-off (only value and set fields)"
+                )
         self._specs[spec.name] = spec
 
     def get(self, name: str) -> TableSpec | None:

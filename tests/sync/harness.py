@@ -50,7 +50,7 @@ INSPECTIONS = TableSpec(
     sign_off=SignOff(
         field="status",
         states=frozenset({"submitted", "approved"}),
-        protected=frozenset({"place", "score", "signature"}),
+        protected=frozenset({"place", "score", "signature", "photos"}),
     ),
 )
 CASES = TableSpec(

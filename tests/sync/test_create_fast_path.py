@@ -41,7 +41,7 @@ LOCKED_FROM_START = TableSpec(
         initial="filed",
     ),
     sign_off=SignOff(
-        field="stage", states=frozenset({"filed", "granted"}), protected=frozenset({"fee", "when"})
+        field="stage", states=frozenset({"filed", "granted"}), protected=frozenset({"fee", "when", "tags"})
     ),
     required_on_create=frozenset({"holder"}),
 )

@@ -448,13 +448,178 @@ async def test_a_field_added_to_a_table_reaches_tablets_for_records_stored_befor
     assert "floor" in fresh.rows[("inspections", RID)] and fresh.rows[("inspections", RID)]["floor"] is None
 
 
-def test_a_sign_off_cannot_claim_to_freeze_photos_or_notes() -> None:
-    """Only value fields are frozen by a sign-off. Declaring a set or append field protected is refused
-    when the table is registered, instead of silently not protecting it."""
+def test_a_sign_off_cannot_claim_to_freeze_notes() -> None:
+    """Values and sets are frozen by a sign-off; notes are additions that never replace what was signed.
+    Declaring a note (or a field that does not exist) protected is refused when the table is registered,
+    instead of silently not protecting it."""
     assert INSPECTIONS.sign_off is not None
-    for name in ("photos", "notes", "no_such_field"):
+    for name in ("notes", "no_such_field"):
         sign_off = replace(INSPECTIONS.sign_off, protected=frozenset({name}))
         spec = replace(INSPECTIONS, name=f"with_{name}", sign_off=sign_off)
         with pytest.raises(ValueError, match="cannot be protected by a sign-off"):
             Registry([spec])
     Registry([replace(INSPECTIONS, name="values_only")])
+
+
+async def _signed_with_photos(store: MemoryStore, engine: Engine, *tablets: Tablet) -> None:
+    """An inspection with two photos, pulled by every tablet, then submitted by the first tablet alone."""
+    await created(store, *tablets)
+    first = tablets[0]
+    first.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-1", "sha-2"]})
+    await first.push(engine)
+    for tablet in tablets:
+        await tablet.pull(engine)
+    first.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    await first.push(engine)
+
+
+async def test_photos_added_or_removed_on_a_tablet_that_had_not_seen_the_sign_off_are_held_for_review(
+    store: MemoryStore,
+) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    await _signed_with_photos(store, engine, a, b)
+    # b, offline, still sees a draft: it adds a photo and removes one of the signed ones.
+    b.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-3"]})
+    b.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-1"]})
+    results = await b.push(engine)
+    assert [r["status"] for r in results] == ["conflict", "conflict"]
+    assert results[0]["conflict_ids"] == results[1]["conflict_ids"]
+    conflict = store.conflicts[results[0]["conflict_ids"][0]]
+    assert (conflict.kind, conflict.field, conflict.status) == ("locked_record", "photos", "open")
+    assert [(c["change"], c["value"], c["user"]) for c in conflict.candidates] == [
+        ("added", "sha-3", "demo-staff"),
+        ("removed", "sha-1", "demo-staff"),
+    ]
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == ["sha-1", "sha-2"], "the signed photos stay as signed"
+    assert a.rows[("inspections", RID)]["status"] == "submitted"
+
+
+async def test_photos_changed_by_the_tablet_that_signed_before_it_signed_are_not_held(
+    store: MemoryStore,
+) -> None:
+    engine = new_engine(store)
+    a = Tablet("a")
+    await created(store, a)
+    a.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-1", "sha-2"]})
+    a.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-2"]})
+    a.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    assert [r["status"] for r in await a.push(engine)] == ["applied", "applied", "applied"]
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == ["sha-1"] and not store.conflicts
+    # After the sign-off, even the signer's own changes need a review.
+    a.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-9"]})
+    assert (await a.push(engine))[0]["status"] == "conflict"
+
+
+@pytest.mark.parametrize("accept", [True, False])
+async def test_a_chief_accepts_or_declines_the_photo_changes_a_sign_off_held_back(
+    store: MemoryStore, accept: bool
+) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    chief = Tablet("chief", actor=Actor(user="demo-chief", scopes=frozenset({"ward"})))
+    await _signed_with_photos(store, engine, a, b, chief)
+    b.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-3", "sha-2"]})  # sha-2 is signed already
+    b.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-1"]})
+    conflict_id = (await b.push(engine))[0]["conflict_ids"][0]
+    await chief.pull(engine)
+    action = "apply" if accept else "dismiss"
+    chief.op("inspections", RID, Kind.RESOLVE, {"conflict_id": conflict_id, "action": action, "values": {}})
+    assert (await chief.push(engine))[0]["status"] == "applied"
+    conflict = store.conflicts[conflict_id]
+    decided = (conflict.status, conflict.resolution, conflict.resolved_by)
+    assert decided == ("resolved", "chosen", "demo-chief")
+    await a.pull(engine)
+    photos = a.rows[("inspections", RID)]["photos"]
+    assert photos == (["sha-2", "sha-3"] if accept else ["sha-1", "sha-2"])
+    assert not [c for c in store.conflicts.values() if c.status == "open"]
+    # The decision holds when the inspection is returned and unlocked: what was declined stays out.
+    a.op("inspections", RID, Kind.PATCH, {"status": "returned"})
+    await a.push(engine)
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == photos
+
+
+async def test_a_held_photo_change_that_arrived_after_the_chief_looked_stays_open(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b, c = Tablet("a"), Tablet("b"), Tablet("c")
+    chief = Tablet("chief", actor=Actor(user="demo-chief", scopes=frozenset({"ward"})))
+    await _signed_with_photos(store, engine, a, b, c, chief)
+    b.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-3"]})
+    conflict_id = (await b.push(engine))[0]["conflict_ids"][0]
+    await chief.pull(engine)
+    c.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-2"]})
+    await c.push(engine)
+    chief.op("inspections", RID, Kind.RESOLVE, {"conflict_id": conflict_id, "action": "apply", "values": {}})
+    await chief.push(engine)
+    conflict = store.conflicts[conflict_id]
+    assert conflict.status == "open"
+    assert [(x["change"], x["value"]) for x in conflict.candidates] == [("removed", "sha-2")]
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == ["sha-1", "sha-2", "sha-3"]
+
+
+async def test_a_sign_off_and_a_photo_removal_it_had_not_seen_give_one_outcome_in_either_order() -> None:
+    outcomes = []
+    for sign_first in (True, False):
+        store = MemoryStore()
+        engine = new_engine(store)
+        a, b = Tablet("a"), Tablet("b")
+        await created(store, a, b)
+        a.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-1"]})
+        await a.push(engine)
+        await a.pull(engine)
+        await b.pull(engine)
+        a.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+        b.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-1"]})
+        for tablet in (a, b) if sign_first else (b, a):
+            await tablet.push(engine)
+        reader = Tablet("reader")
+        await reader.pull(engine)
+        held = [(c.kind, [x["change"] for x in c.candidates]) for c in store.conflicts.values()]
+        outcomes.append((reader.rows[("inspections", RID)]["photos"], held))
+    assert outcomes[0] == outcomes[1] == (["sha-1"], [("locked_record", ["removed"])])
+
+
+async def test_photos_stored_before_the_set_was_protected_are_kept_and_then_protected(
+    store: MemoryStore,
+) -> None:
+    assert INSPECTIONS.sign_off is not None
+    open_sign_off = replace(INSPECTIONS.sign_off, protected=INSPECTIONS.sign_off.protected - {"photos"})
+    before = Engine(store, Registry([replace(INSPECTIONS, sign_off=open_sign_off), CASES]), secret=SECRET)
+    a, b = Tablet("a"), Tablet("b")
+    a.op("inspections", RID, Kind.CREATE, {"place": "1階 窓口", "photos": ["sha-1", "sha-2", "sha-3"]})
+    a.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-3"]})
+    await a.push(before)
+    assert "photos" not in store.records[("inspections", RID)].trails
+    engine = new_engine(store)  # the release that protects photos
+    await a.pull(engine)
+    await b.pull(engine)
+    assert b.rows[("inspections", RID)]["photos"] == ["sha-1", "sha-2"]
+    a.op("inspections", RID, Kind.PATCH, {"status": "submitted"})
+    await a.push(engine)
+    b.op("inspections", RID, Kind.SET_REMOVE, {"photos": ["sha-1"]})
+    assert (await b.push(engine))[0]["status"] == "conflict"
+    await a.pull(engine)
+    assert a.rows[("inspections", RID)]["photos"] == ["sha-1", "sha-2"]
+
+
+async def test_a_resolution_cannot_set_a_protected_set_to_values(store: MemoryStore) -> None:
+    engine = new_engine(store)
+    a, b = Tablet("a"), Tablet("b")
+    chief = Tablet("chief", actor=Actor(user="demo-chief", scopes=frozenset({"ward"})))
+    await _signed_with_photos(store, engine, a, b, chief)
+    b.op("inspections", RID, Kind.SET_ADD, {"photos": ["sha-3"]})
+    conflict_id = (await b.push(engine))[0]["conflict_ids"][0]
+    await chief.pull(engine)
+    chief.op(
+        "inspections",
+        RID,
+        Kind.RESOLVE,
+        {"conflict_id": conflict_id, "action": "apply", "values": {"photos": ["sha-9"]}},
+    )
+    result = (await chief.push(engine))[0]
+    assert result["status"] == "rejected" and "accepted or declined" in result["error"]
+    assert store.conflicts[conflict_id].status == "open"

@@ -129,7 +129,9 @@ class FaultyNetwork(RuleBasedStateMachine):
             return
         conflict = conflicts[pick % len(conflicts)]
         values: dict[str, Any] = {}
-        if choose and conflict.field is not None:
+        if conflict.field in INSPECTIONS.guarded_sets:
+            event("a chief decides photos a sign-off held back")  # accepted or declined as a whole
+        elif choose and conflict.field is not None:
             values = {conflict.field: conflict.candidates[pick % len(conflict.candidates)]["value"]}
         action = "apply" if choose else "dismiss"
         self._queue(2, Kind.RESOLVE, r, {"conflict_id": conflict.id, "action": action, "values": values})
@@ -274,8 +276,12 @@ class FaultyNetwork(RuleBasedStateMachine):
         for add, element in adds:
             if any(rm.record == add.record and element == value and rm.saw(add) for rm, value in removes):
                 continue
+            # Shown, or held back by a sign-off it had not seen (then it is a candidate of a conflict).
             tags = self.store.records[(TABLE, add.record)].sets.get("photos", [])
-            assert (element, add.op.op_id) in {(e.value, e.op_id) for e in tags}, f"photo lost: {element}"
+            shown = (element, add.op.op_id) in {(e.value, e.op_id) for e in tags}
+            if not shown and add.op.op_id in candidates:
+                event("a photo added after a sign-off it had not seen is held for review")
+            assert shown or add.op.op_id in candidates, f"photo lost: {element}"
 
     def teardown(self) -> None:
         if not hasattr(self, "store"):

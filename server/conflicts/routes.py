@@ -18,6 +18,7 @@ from server.i18n import N_
 from server.models import Role, User
 from server.rendering import render
 from server.state import AppState
+from sync import Conflict
 
 # 課長 and 管理者 decide their sections' and the ward's conflicts; the desk decides those of its own cases.
 DECIDERS = roles(Role.CHIEF, Role.MANAGER, Role.OKUYAMI)
@@ -26,6 +27,7 @@ LABELS = {
     "fields": service.FIELD_LABELS,
     "kinds": service.KIND_LABELS,
     "values": service.VALUE_LABELS,
+    "changes": service.CHANGE_LABELS,
 }
 
 
@@ -38,12 +40,35 @@ def _user(request: Request[Any, Any, Any]) -> User:
 async def inbox(request: Request[Any, Any, Any]) -> Template:
     """Open conflicts, oldest first."""
     conflicts = await service.open_conflicts(_user(request))
+    state: AppState = request.app.state.madoguchi
     return render(
         request,
         "conflicts/index.html",
-        {"conflicts": conflicts, "labels": LABELS, "display": service.display},
+        {
+            "conflicts": conflicts,
+            "labels": LABELS,
+            "display": service.display,
+            "pictures": {c.id for c in conflicts if service.shows_files(state, c)},
+        },
         fragment="conflicts/_rows.html",
     )
+
+
+async def _detail_context(
+    request: Request[Any, Any, Any], conflict: Conflict, error: str | None = None
+) -> dict[str, Any]:
+    state: AppState = request.app.state.madoguchi
+    return {
+        "conflict": conflict,
+        "candidates": await service.candidates_of(conflict),
+        "labels": LABELS,
+        "display": service.display,
+        "error": error,
+        "subject": await service.subject_of(conflict),
+        "choose_only": (conflict.table, conflict.field) in service.CHOOSE_ONLY,
+        "held_set": service.held_set(state, conflict),
+        "pictures": service.shows_files(state, conflict),
+    }
 
 
 @get("/conflicts/{conflict_id:str}", opt=DECIDERS)
@@ -52,7 +77,7 @@ async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) ->
     conflict = await service.conflict_for(_user(request), conflict_id)
     if conflict is None:
         raise NotFoundException()
-    candidates = await service.candidates_of(conflict)
+    context = await _detail_context(request, conflict)
     await record(
         request,
         "conflict_viewed",
@@ -60,19 +85,7 @@ async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) ->
         target_id=conflict.record_id,
         detail={"conflict": conflict.id},
     )
-    return render(
-        request,
-        "conflicts/detail.html",
-        {
-            "conflict": conflict,
-            "candidates": candidates,
-            "labels": LABELS,
-            "display": service.display,
-            "error": None,
-            "subject": await service.subject_of(conflict),
-            "choose_only": (conflict.table, conflict.field) in service.CHOOSE_ONLY,
-        },
-    )
+    return render(request, "conflicts/detail.html", context)
 
 
 @post("/conflicts/{conflict_id:str}", opt=DECIDERS)
@@ -88,23 +101,18 @@ async def decide(
         return Redirect("/conflicts")
     choice = data.get("choice", "")
     action, values = "dismiss", {}
-    if conflict.field and choice.startswith("keep:") and choice[5:].isdigit():
+    state: AppState = request.app.state.madoguchi
+    if service.held_set(state, conflict):
+        # Photos held back by a sign-off: accept the changes, or keep the set as it was signed off.
+        action = "apply" if choice == "apply" else "dismiss"
+    elif conflict.field and choice.startswith("keep:") and choice[5:].isdigit():
         index = int(choice[5:])
         if index < len(conflict.candidates):
             action, values = "apply", {conflict.field: conflict.candidates[index]["value"]}
     elif conflict.field and choice == "edit" and (conflict.table, conflict.field) not in service.CHOOSE_ONLY:
         typed = data.get("value", "").strip()
         if not typed:
-            candidates = await service.candidates_of(conflict)
-            context = {
-                "conflict": conflict,
-                "candidates": candidates,
-                "labels": LABELS,
-                "display": service.display,
-                "error": N_("Enter the value to keep."),
-                "subject": await service.subject_of(conflict),
-                "choose_only": (conflict.table, conflict.field) in service.CHOOSE_ONLY,
-            }
+            context = await _detail_context(request, conflict, N_("Enter the value to keep."))
             return render(request, "conflicts/detail.html", context, status_code=422)
         action, values = "apply", {conflict.field: typed}
     elif not conflict.field and choice == "apply":
@@ -114,7 +122,6 @@ async def decide(
             if isinstance(value, dict):
                 merged.update(value.get("fields", value))
         action, values = "apply", merged
-    state: AppState = request.app.state.madoguchi
     result = await service.resolve(state, user, conflict, action, values)
     await record(
         request,

@@ -22,9 +22,12 @@ from server.okuyami.records import scope_for as okuyami_scope
 from server.state import AppState
 from server.sync_api.registry import WARD, section_scope
 from server.sync_api.store import TortoiseStore
-from sync import Conflict, Kind
+from sync import Conflict, FieldType, Kind
 
 TABLE_LABELS = {
+    "inspections": N_("Workplace inspection"),
+    "inspection_answers": N_("Inspection item"),
+    "corrective_actions": N_("Corrective action"),
     "section_goals": N_("Section service goal"),
     "self_check_answers": N_("Self-check answer"),
     "okuyami_cases": N_("Bereavement desk case"),
@@ -45,7 +48,16 @@ FIELD_LABELS = {
     "visit_date": N_("Visit date"),
     "answers": N_("Intake answers"),
     "appointment_id": N_("Booking"),
+    "photos": N_("Photos"),
+    "evidence": N_("Photos of the fix"),
+    "place": N_("Place"),
+    "value": N_("Recorded value"),
+    "submitted_at": N_("Submitted at"),
+    "description": N_("Details"),
+    "report_note": N_("Completion report"),
+    "due_on": N_("Due date"),
 }
+CHANGE_LABELS = {"added": N_("Added"), "removed": N_("Removed")}
 # Fields whose values are codes: the inbox shows what the person chose, not the code.
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "result": {r.value: label for r, label in RESULT_LABELS.items()},
@@ -84,6 +96,21 @@ class Candidate:
     who: str
     device: str
     when: str
+    change: str = ""  # for a set a sign-off held back: "added" or "removed"
+
+
+def held_set(state: AppState, conflict: Conflict) -> bool:
+    """Photos added or removed after a sign-off: the reviewer accepts or declines the held changes as a
+    whole (a set has no single value to keep or type)."""
+    spec = state.sync.registry.get(conflict.table)
+    return conflict.kind == "locked_record" and spec is not None and conflict.field in spec.guarded_sets
+
+
+def shows_files(state: AppState, conflict: Conflict) -> bool:
+    """Whether the disputed values are uploaded files (photos), shown as pictures rather than hashes."""
+    spec = state.sync.registry.get(conflict.table)
+    field_spec = spec.fields.get(conflict.field or "") if spec else None
+    return field_spec is not None and field_spec.type is FieldType.FILE
 
 
 async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
@@ -117,6 +144,7 @@ async def candidates_of(conflict: Conflict) -> list[Candidate]:
             who=people.get(c.get("user", ""), c.get("user", "")),
             device=devices.get(c.get("client_id", ""), N_("browser")),
             when=c.get("at", ""),
+            change=str(c.get("change", "")),
         )
         for i, c in enumerate(conflict.candidates)
     ]

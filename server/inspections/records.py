@@ -67,7 +67,9 @@ INSPECTION_ANSWERS = TableSpec(
         initial="draft",
     ),
     sign_off=SignOff(
-        field="status", states=frozenset({"submitted"}), protected=frozenset({"result", "value", "note"})
+        field="status",
+        states=frozenset({"submitted"}),
+        protected=frozenset({"result", "value", "note", "photos"}),
     ),
     required_on_create=frozenset({"inspection_id", "item_key"}),
 )
@@ -107,7 +109,9 @@ CORRECTIVE_ACTIONS = TableSpec(
     sign_off=SignOff(
         field="status",
         states=frozenset({"confirmed"}),
-        protected=frozenset({"title", "description", "report_note", "due_on", "section_id"}),
+        protected=frozenset(
+            {"title", "description", "report_note", "due_on", "section_id", "photos", "evidence"}
+        ),
     ),
     required_on_create=frozenset({"section_id", "title"}),
 )

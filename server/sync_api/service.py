@@ -26,6 +26,7 @@ from sync import (
     format_stamp,
 )
 from sync import missing as missing_blobs
+from sync.merge import settle
 
 # Cursor epoch: raise it when a change means every tablet must fetch everything again.
 EPOCH = 1
@@ -88,13 +89,16 @@ class SyncService:
                 "state", flat=True
             ):
                 record = RecordState.from_json(json.loads(str(row)))
+                # A photo a sign-off holds back is not shown, but its reviewer needs to see it.
+                held = settle(record.copy(), spec) if spec else {}
                 for field_name in file_fields:
                     group = (
                         record.sets
                         if spec and spec.fields[field_name].policy is Policy.SET
                         else record.registers
                     )
-                    references += [str(e.value) for e in group.get(field_name, []) if e.value]
+                    entries = [*group.get(field_name, []), *held.get(field_name, [])]
+                    references += [str(e.value) for e in entries if e.value]
         return missing_blobs(references, self.blobs)
 
     async def last_seq(self, client_id: str) -> int:

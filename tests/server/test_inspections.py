@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 from litestar import Litestar
 from pypdf import PdfReader
 
@@ -16,7 +17,7 @@ from server.i18n import LANGUAGE_COOKIE
 from server.inspections.records import answer_id
 from server.inspections.templates import items_of
 from server.models import Inspection, InspectionAnswer, InspectionTemplate, SyncConflict, SyncRejected, User
-from tests.server.conftest import LoginAs
+from tests.server.conftest import LoginAs, post_form
 
 HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
 
@@ -168,6 +169,50 @@ async def test_a_submitted_inspection_is_locked_and_a_late_edit_goes_to_review(l
     assert (await Inspection.get(id=inspection)).status == "submitted"
     conflicts = await SyncConflict.filter(record_id=record, status="open")
     assert conflicts, "the late edit is kept for review, not dropped"
+
+
+SIGNED_PHOTO, LATE_PHOTO = "a1" * 32, "b2" * 32
+
+
+@pytest.mark.parametrize("accept", [True, False])
+async def test_photos_changed_after_submission_are_held_until_the_chief_decides(
+    login_as: LoginAs, app: Litestar, accept: bool
+) -> None:
+    staff = await login_as("demo-staff")
+    first, second = Tablet(staff), Tablet(staff)
+    inspection = await start(first)
+    record = answer(first, inspection, "mado-01", result="fail", note="掲示が古い", photos=[SIGNED_PHOTO])
+    await first.sync()
+    # The second tablet had the answer at version 1, then lost the network while the first submitted.
+    first.queue("inspection_answers", record, "patch", {"status": "submitted"}, base=1)
+    await first.sync()
+    second.queue("inspection_answers", record, "set_add", {"photos": [LATE_PHOTO]}, base=1)
+    second.queue("inspection_answers", record, "set_remove", {"photos": [SIGNED_PHOTO]}, base=1)
+    results = await second.sync()
+    assert [r["status"] for r in results] == ["conflict", "conflict"]
+    assert json.loads((await InspectionAnswer.get(id=record)).photos) == [SIGNED_PHOTO], "kept as submitted"
+    # The held photo is still wanted: the server asks for its bytes so the chief can look at it.
+    assert LATE_PHOTO in await app.state.madoguchi.sync.missing_files()
+    await post_form(staff, "/logout", {})
+
+    chief = await login_as("demo-chief")
+    inbox = await chief.get("/conflicts")
+    assert "点検項目 — 写真" in inbox.text and f"/api/sync/v1/blobs/{LATE_PHOTO}" in inbox.text
+    conflict_id = results[0]["conflict_ids"][0]
+    detail = await chief.get(f"/conflicts/{conflict_id}")
+    assert detail.status_code == 200
+    assert 'data-change="added"' in detail.text and 'data-change="removed"' in detail.text
+    assert "確定時の内容" in detail.text and "この変更を受け入れる" in detail.text
+    assert "keep:" not in detail.text, "a set has no single value to keep"
+    choice = "apply" if accept else "dismiss"
+    response = await post_form(chief, f"/conflicts/{conflict_id}", {"choice": choice})
+    assert response.status_code == 302
+    conflict = await SyncConflict.get(id=conflict_id)
+    assert (conflict.status, conflict.resolved_by) == ("resolved", "demo-chief")
+    photos = json.loads((await InspectionAnswer.get(id=record)).photos)
+    assert photos == ([LATE_PHOTO] if accept else [SIGNED_PHOTO])
+    # Declined, the late photo is no longer wanted by any record; accepted, its bytes are still awaited.
+    assert (LATE_PHOTO in await app.state.madoguchi.sync.missing_files()) is accept
 
 
 async def test_the_same_item_failing_again_at_the_same_place_is_a_repeat_finding(login_as: LoginAs) -> None:

@@ -208,7 +208,6 @@ class _Writer:
         """
         record = self.record
         if name in self.spec.guarded_sets:
-            record.trails[name] = _adds_of(record, name)
             record.removals[name] = [
                 *record.removals.get(name, ()),
                 *(self.entry(v, resolve) for v in elements),
@@ -490,7 +489,6 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
     registers, trails = record.registers, record.trails
     trailed_names, guarded = spec.trailed, spec.guarded_sets
     trailed_entries: dict[str, Entry] = {}
-    guarded_adds: dict[str, list[Entry]] = {}
     changes: dict[str, Any] = {}
     client_id, seq, hlc, op_id, user, at = ctx.client_id, op.client_seq, op.hlc, op.op_id, ctx.user, ctx.at
     base = op.base_version or 0
@@ -501,7 +499,6 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
             added = [Entry(v, 1, client_id, seq, hlc, op_id, user, at, base) for v in value]
             if name in guarded:
                 trails[name] = added  # ``settle`` shows a protected set's adds after the other sets
-                guarded_adds[name] = added
             else:
                 record.sets[name] = added
             changes[name] = {"added": value}
@@ -526,9 +523,9 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
         for name in sorted(trailed_names & protected):
             if name in trailed_entries:
                 registers[name] = [trailed_entries[name]]
-    for name in sorted(guarded_adds):
-        if guarded_adds[name]:
-            record.sets[name] = list(guarded_adds[name])
+    for name in sorted(guarded):
+        if trails.get(name):
+            record.sets[name] = list(trails[name])
     return Outcome(Status.APPLIED, record, changed=True, changes=changes, shown=record.values(spec))
 
 

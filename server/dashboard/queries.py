@@ -369,16 +369,17 @@ class ComplianceStats:
     cells: dict[tuple[int, str], ComplianceCell]
     targets: dict[int, float]  # 0: the ward's target
     missed: list[tuple[str, int, int]]  # standard code, times not kept, applicable answers
+    _section_totals: dict[int, ComplianceCell] | None = field(default=None, init=False, repr=False)
 
     def section_total(self, section_id: int) -> ComplianceCell:
         return self.section_totals().get(section_id, ComplianceCell(0, 0))
 
-    def period_total(self, period: str) -> ComplianceCell:
-        return self.period_totals().get(period, ComplianceCell(0, 0))
-
     def section_totals(self) -> dict[int, ComplianceCell]:
-        """Every section's pooled total, in one pass over the cells."""
-        return _pooled((section, cell) for (section, _), cell in self.cells.items())
+        """Every section's pooled total, in one pass over the cells; kept, as the cells do not change once
+        read and callers ask section by section."""
+        if self._section_totals is None:
+            self._section_totals = _pooled((section, cell) for (section, _), cell in self.cells.items())
+        return self._section_totals
 
     def period_totals(self) -> dict[str, ComplianceCell]:
         return _pooled((period, cell) for (_, period), cell in self.cells.items())

@@ -39,6 +39,7 @@ from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
+from server.security_headers import add_security_headers
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -145,6 +146,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},
+        before_send=[add_security_headers],
         # In order: the database opens first and closes last, after the purge task has stopped.
         lifespan=[database, okuyami_retention],
         request_max_body_size=MAX_FORM_BYTES,

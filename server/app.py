@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import pwa
+from server.account import routes as account_routes
 from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
@@ -52,6 +53,7 @@ from server.voice import routes as voice_routes
 
 FEATURE_ROUTES = [
     *auth_routes.routes,
+    *account_routes.routes,
     *home_routes.routes,
     *admin_routes.routes,
     *device_routes.routes,

@@ -75,6 +75,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 },
                 creating=True,
                 section_ids={section.id} if section else set(),
+                office_name=settings.ward_name,
             )
             if await User.exists(login=form.login):
                 form.errors["login"] = "This login name is already used."

@@ -38,6 +38,7 @@ from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
+from server.parameter_bounds import bounded_integers
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
 from server.security_headers import add_security_headers
@@ -133,7 +134,7 @@ def create_app(settings: Settings) -> Litestar:
     )
     return Litestar(
         route_handlers=[*FEATURE_ROUTES, static],
-        guards=[access_guard],
+        guards=[access_guard, bounded_integers],
         plugins=[HTMXPlugin()],
         middleware=[session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},

@@ -30,6 +30,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
+# A PDF opened in the tab is shown by the browser's own viewer, which an object-src or default-src of the
+# document could block; it runs none of the app's code, so it only keeps the framing rule.
+PDF_POLICY = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # For browsers that predate frame-ancestors.
@@ -53,6 +57,8 @@ async def add_security_headers(message: Message, scope: Scope) -> None:
     headers = MutableScopeHeaders.from_message(message)
     for name, value in SECURITY_HEADERS.items():
         headers[name] = value
+    if headers.get("Content-Type", "").startswith("application/pdf"):
+        headers["Content-Security-Policy"] = PDF_POLICY
     # Sync answers carry records (some with personal data), cursors and device state: no browser cache or
     # proxy keeps them. A downloaded file is the exception: named by its hash, it never changes, and the
     # tablet shows it offline from the browser's private cache.

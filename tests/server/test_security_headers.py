@@ -7,14 +7,15 @@ import httpx
 import pytest
 from litestar import Litestar
 
-from server.security_headers import CONTENT_SECURITY_POLICY
+from server.security_headers import CONTENT_SECURITY_POLICY, PDF_POLICY
 from tests.server.conftest import csrf_token, sign_in
 from tests.server.test_authz_matrix import concrete_path, every_endpoint
 
 
 def assert_protected(response: httpx.Response, where: str) -> None:
     headers = response.headers
-    assert headers.get("content-security-policy") == CONTENT_SECURITY_POLICY, where
+    policy = PDF_POLICY if headers.get("content-type") == "application/pdf" else CONTENT_SECURITY_POLICY
+    assert headers.get("content-security-policy") == policy, where
     assert "frame-ancestors 'none'" in headers["content-security-policy"], where
     assert "'unsafe-inline'" not in headers["content-security-policy"], where
     assert headers.get("x-frame-options") == "DENY", where
@@ -56,10 +57,12 @@ async def test_errors_static_files_the_worker_and_fragments_send_them_too(
         ("GET", "/dashboard", {"HX-Request": "true"}),
         ("GET", "/api/sync/v1/pull", {}),  # refused: no sync header
         ("GET", "/api/sync/v1/pull", {"x-madoguchi-sync": "1"}),
+        ("GET", "/reports/report.pdf?year=2026", {}),  # shown by the browser's PDF viewer
     ]
     for method, path, headers in requests:
         response = await client.request(method, path, headers=headers)
         assert_protected(response, f"{method} {path} -> {response.status_code}")
+    assert response.headers["content-type"] == "application/pdf"
 
 
 async def test_a_photo_download_stays_cacheable_but_sync_answers_are_not(client: httpx.AsyncClient) -> None:

@@ -46,13 +46,27 @@ async def test_another_site_cannot_frame_a_page(
     csp_violations.clear()
 
 
-async def test_the_dashboard_and_its_charts_render_under_the_policy(
-    page: Page, live_server: LiveServer
-) -> None:
-    """The panels load by htmx and draw server-side SVG; the fixture fails on any refused resource."""
-    await sign_in(page, live_server.url, "demo-manager")
-    await page.goto(f"{live_server.url}/dashboard")
-    await expect(page.locator("h1")).to_be_visible()
-    await page.wait_for_load_state("networkidle")
-    await page.goto(f"{live_server.url}/compliance")
-    await expect(page.locator("h1")).to_be_visible()
+PAGES = {
+    "demo-manager": ["/", "/inspections", "/inspections/rounds", "/actions", "/feedback", "/goals",
+                     "/goals/overview", "/dashboard", "/dashboard/report", "/reports", "/compliance",
+                     "/compliance/targets", "/conflicts", "/sync", "/account/password",
+                     "/okuyami/statistics"],
+    "demo-staff": ["/self-check", "/inspections/new", "/feedback/new", "/actions/new"],
+    "demo-okuyami": ["/okuyami", "/okuyami/new", "/okuyami/appointments", "/okuyami/guide"],
+    "demo-admin": ["/admin/users", "/admin/users/new", "/admin/sections", "/admin/templates",
+                   "/admin/standards", "/admin/audit", "/admin/devices", "/inspections/rounds/manage"],
+}  # fmt: skip
+
+
+async def test_every_page_renders_under_the_policy(page: Page, live_server: LiveServer) -> None:
+    """Each role's pages, with their htmx panels and scripts; the fixture fails on any refused resource,
+    inline script or inline style."""
+    for login, paths in PAGES.items():
+        await sign_in(page, live_server.url, login)
+        for path in paths:
+            response = await page.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status < 400, f"{login} {path}"
+            await expect(page.locator("#main")).to_be_visible()
+            await page.wait_for_load_state("networkidle")
+        await page.get_by_role("button", name="ログアウト").click()
+        await expect(page.get_by_label("ログイン名")).to_be_visible()

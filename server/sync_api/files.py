@@ -50,9 +50,10 @@ def _uploader(request: Request[Any, Any, Any]) -> tuple[User, str]:
 
 
 async def _may_upload(request: Request[Any, Any, Any], service: SyncService, sha256: str) -> str:
-    """The uploader's name for the store; refuses a hash no record the person may see refers to."""
+    """The uploader's name for the store; refuses a hash no record the person may see refers to. Asked
+    when an upload starts: the chunks that continue the person's own upload were allowed then."""
     user, owner = _uploader(request)
-    if not await service.refers_to(user, sha256):
+    if service.blobs.received(sha256, owner) == 0 and not await service.refers_to(user, sha256):
         raise PermissionDeniedException("no record you may see refers to this file; sync the record first")
     return owner
 

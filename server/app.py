@@ -16,6 +16,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
 from server import pwa
+from server.account import routes as account_routes
 from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
@@ -37,8 +38,10 @@ from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
+from server.parameter_bounds import bounded_integers
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
+from server.security_headers import add_security_headers
 from server.sessions import DatabaseSessionStore, SessionConfig
 from server.state import AppState
 from server.sync_api import files as sync_files
@@ -51,6 +54,7 @@ from server.voice import routes as voice_routes
 
 FEATURE_ROUTES = [
     *auth_routes.routes,
+    *account_routes.routes,
     *home_routes.routes,
     *admin_routes.routes,
     *device_routes.routes,
@@ -130,7 +134,7 @@ def create_app(settings: Settings) -> Litestar:
     )
     return Litestar(
         route_handlers=[*FEATURE_ROUTES, static],
-        guards=[access_guard],
+        guards=[access_guard, bounded_integers],
         plugins=[HTMXPlugin()],
         middleware=[session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},
@@ -145,6 +149,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},
+        before_send=[add_security_headers],
         # In order: the database opens first and closes last, after the purge task has stopped.
         lifespan=[database, okuyami_retention],
         request_max_body_size=MAX_FORM_BYTES,

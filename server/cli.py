@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import getpass
+import re
 import sqlite3
 import sys
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from server import collector
@@ -75,6 +76,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
                 },
                 creating=True,
                 section_ids={section.id} if section else set(),
+                office_name=settings.ward_name,
             )
             if await User.exists(login=form.login):
                 form.errors["login"] = "This login name is already used."
@@ -136,7 +138,29 @@ def cmd_backup(args: argparse.Namespace) -> int:
         print(f"madoguchi: the backup failed its integrity check: {result}", file=sys.stderr)
         return 1
     print(f"Backup written to {target}")
+    if args.keep_days is not None:
+        removed = prune_backups(target.parent, timedelta(days=args.keep_days), keep=target)
+        print(f"Removed {len(removed)} backup(s) older than {args.keep_days} days")
     return 0
+
+
+BACKUP_NAME = re.compile(r"^madoguchi-(\d{8}T\d{6}Z)\.sqlite3$")
+
+
+def prune_backups(folder: Path, age: timedelta, keep: Path) -> list[Path]:
+    """Delete this command's own copies (``madoguchi-<time>.sqlite3``) in ``folder`` taken longer ago than
+    ``age``: erased personal data must not live on in old backups past the retention period."""
+    cutoff = datetime.now(UTC) - age
+    removed = []
+    for path in sorted(folder.iterdir()):
+        named = BACKUP_NAME.match(path.name)
+        if not named or path == keep or not path.is_file():
+            continue
+        taken = datetime.strptime(named.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+        if taken < cutoff:
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def cmd_okuyami_plan(args: argparse.Namespace) -> int:
@@ -242,6 +266,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help="copy the SQLite database consistently while the server runs")
     backup.add_argument("--output", help="file to write (default: DATA_DIR/backups/madoguchi-<time>.sqlite3)")
+    backup.add_argument(
+        "--keep-days",
+        type=int,
+        metavar="N",
+        help="afterwards delete this command's copies (madoguchi-<time>.sqlite3) beside it older than N days",
+    )
     backup.set_defaults(func=cmd_backup)
 
     commands.add_parser(

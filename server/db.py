@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from server.config import DEFAULT_WARD
@@ -16,10 +17,32 @@ MODELS_MODULE = "server.models"
 MIGRATIONS_MODULE = "server.migrations"
 
 
+def connection_config(database_url: str) -> str | dict[str, Any]:
+    """A ``postgres://`` URL as it is (asyncpg); SQLite with ``secure_delete`` on every connection.
+
+    With it SQLite overwrites deleted content with zeros instead of leaving it in free space, so erased
+    personal data (a purged bereavement case) is not left readable in the file. Some builds enable it by
+    default, others do not: the app does not depend on which one the platform has.
+    """
+    if not database_url.startswith("sqlite://"):
+        return database_url
+    config = expand_db_url(database_url)
+    config["credentials"]["secure_delete"] = "ON"
+    return config
+
+
+async def checkpoint_sqlite() -> None:
+    """Copy SQLite's write-ahead log into the database and empty it, so content just erased is not left
+    in the log file either (its older page versions would keep it until the next checkpoint)."""
+    conn = Tortoise.get_connection("default")
+    if conn.capabilities.dialect == "sqlite":
+        await conn.execute_query("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def tortoise_config(database_url: str) -> dict[str, Any]:
     """The Tortoise config for one database; ``postgres://`` URLs use asyncpg."""
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection_config(database_url)},
         "apps": {
             "models": {
                 "models": [MODELS_MODULE],

@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.middleware.session.server_side import ServerSideSessionBackend, ServerSideSessionConfig
 from litestar.stores.base import Store
 from litestar.types import Empty, Message, ScopeSession
+from litestar.utils.dataclass import extract_dataclass_items
 
 from server.models import WebSession
 
@@ -75,11 +77,20 @@ class RotatingSessionBackend(ServerSideSessionBackend):
         self, scope_session: ScopeSession, message: Message, connection: ASGIConnection[Any, Any, Any, Any]
     ) -> None:
         has_cookie = bool(connection.cookies.get(self.config.key))
-        if not scope_session:
-            if not has_cookie:
-                return
-            scope_session = Empty  # an emptied session is a cleared one: delete the row, expire the cookie
-        await super().store_in_message(scope_session, message, connection)
+        if scope_session and scope_session is not Empty:
+            await super().store_in_message(scope_session, message, connection)
+            return
+        if not has_cookie:
+            return
+        # An emptied session is a cleared one: delete the row and expire the cookie. Litestar would send
+        # the configured Max-Age beside an expiry in the past, and Max-Age wins: the browser would keep it.
+        await self.delete(
+            self.get_session_id(connection), store=self.config.get_store_from_app(connection.scope["app"])
+        )
+        params = dict(extract_dataclass_items(self.config, exclude_none=True, include=Cookie.__dict__.keys()))
+        params["max_age"] = 0
+        expired = Cookie(value="", key=self.config.key, expires=0, **params)
+        MutableScopeHeaders.from_message(message).add("Set-Cookie", expired.to_header(header=""))
 
     def get_session_id(self, connection: ASGIConnection[Any, Any, Any, Any]) -> str:
         state = connection.scope.setdefault("state", {})

@@ -6,7 +6,15 @@ Pure Python: no web framework, no ORM. The server supplies a ``Store`` and the t
 from sync.blobs import FileBlobStore, missing
 from sync.cursor import Cursor
 from sync.engine import Actor, Authorize, Engine, PullItem, PullPage, PushResponse, allow_all
-from sync.errors import BlobError, CursorError, GapError, SyncError, ValidationError
+from sync.errors import (
+    BlobError,
+    BlobRefused,
+    CursorError,
+    GapError,
+    PendingLimit,
+    SyncError,
+    ValidationError,
+)
 from sync.hlc import Clock, Stamp, format_stamp, parse_stamp
 from sync.memory import InjectedFailure, MemoryStore
 from sync.merge import Rejection
@@ -16,10 +24,10 @@ from sync.spec import FieldSpec, FieldType, Policy, Registry, SignOff, TableSpec
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
 
 __all__ = [
-    "PROTOCOL_VERSION",
     "Actor",
     "Authorize",
     "BlobError",
+    "BlobRefused",
     "Change",
     "ClientState",
     "Clock",
@@ -37,6 +45,8 @@ __all__ = [
     "Kind",
     "MemoryStore",
     "Op",
+    "PROTOCOL_VERSION",
+    "PendingLimit",
     "Policy",
     "PullItem",
     "PullPage",

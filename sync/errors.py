@@ -29,3 +29,15 @@ class CursorError(SyncError):
 
 class BlobError(SyncError):
     """An uploaded file that does not match its declared hash or size."""
+
+
+class BlobRefused(BlobError):
+    """Bytes the store does not take: not a kind of file it accepts (its content check said no)."""
+
+
+class PendingLimit(BlobError):
+    """An uploader's unfinished uploads would exceed what the store keeps for one uploader."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"unfinished uploads are limited to {limit} bytes per uploader")
+        self.limit = limit

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from server.auth.passwords import MIN_LENGTH
+from server.auth.password_policy import office_names, password_problem
 from server.config import DEFAULT_WARD, KAWASAKI_WARDS
 from server.i18n import N_
 from server.models import Role
@@ -29,11 +29,19 @@ class UserForm:
 
 
 def parse_user(
-    data: dict[str, str], *, creating: bool, section_ids: set[int], ward: str = DEFAULT_WARD
+    data: dict[str, str],
+    *,
+    creating: bool,
+    section_ids: set[int],
+    ward: str = DEFAULT_WARD,
+    login: str | None = None,
+    office_name: str = "",
 ) -> UserForm:
-    """``ward``: what a form without the field keeps (the deployment's default, or the person's ward)."""
+    """``ward``: what a form without the field keeps (the deployment's default, or the person's ward);
+    ``login``: the existing account's (the edit form has no login field); ``office_name``: the configured
+    name of the office, which a password must not contain."""
     form = UserForm(
-        login=data.get("login", "").strip().lower(),
+        login=login if login is not None else data.get("login", "").strip().lower(),
         display_name=data.get("display_name", "").strip(),
         role=data.get("role", ""),
         section_id=data.get("section_id", ""),
@@ -58,8 +66,12 @@ def parse_user(
         form.errors["section_id"] = N_("Staff and section chiefs belong to a section.")
     if form.ward not in KAWASAKI_WARDS:
         form.errors["ward"] = N_("Choose a ward from the list.")
-    if (creating or form.password) and len(form.password) < MIN_LENGTH:
-        form.errors["password"] = N_("The password needs at least 10 characters.")
+    if creating or form.password:
+        problem = password_problem(
+            form.password, login=form.login, office_names=office_names(office_name, form.ward)
+        )
+        if problem:
+            form.errors["password"] = problem
     return form
 
 

@@ -13,7 +13,7 @@ from tortoise.exceptions import IntegrityError
 from server.admin.forms import SectionForm, UserForm, parse_section, parse_user
 from server.audit import record
 from server.auth import service as auth_service
-from server.auth.guards import roles
+from server.auth.guards import begin_session, roles, session_stamp
 from server.config import KAWASAKI_WARDS
 from server.form_body import FormBody
 from server.i18n import N_
@@ -62,7 +62,13 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
     """Create an account."""
     section_ids = {s.id for s in await Section.all().only("id")}
     state: AppState = request.app.state.madoguchi
-    form = parse_user(data, creating=True, section_ids=section_ids, ward=state.settings.default_ward)
+    form = parse_user(
+        data,
+        creating=True,
+        section_ids=section_ids,
+        ward=state.settings.default_ward,
+        office_name=state.settings.ward_name,
+    )
     if "login" not in form.errors and await User.exists(login=form.login):
         form.errors["login"] = N_("This login name is already used.")
     if form.errors:
@@ -122,14 +128,23 @@ async def update_user(
     if user is None:
         raise NotFoundException()
     section_ids = {s.id for s in await Section.all().only("id")}
-    form = parse_user(data, creating=False, section_ids=section_ids, ward=user.ward)
-    form.login = user.login
+    settings = request.app.state.madoguchi.settings
+    form = parse_user(
+        data,
+        creating=False,
+        section_ids=section_ids,
+        ward=user.ward,
+        login=user.login,
+        office_name=settings.ward_name,
+    )
     me = request.scope["state"]["user"]
     if user.id == me.id and (not form.active or form.role != Role.ADMIN.value):
         form.errors["role"] = N_("You cannot remove your own administrator access.")
     if form.errors:
         form.password = ""
         return await _user_form_page(request, form, user, status_code=422)
+    granted_before = session_stamp(settings.secret_key, user)
+    role_before = user.role
     user.display_name = form.display_name
     user.role = Role(form.role)
     user.section_id = int(form.section_id) if form.section_id else None
@@ -139,6 +154,15 @@ async def update_user(
     await user.save()
     if form.password:
         await auth_service.set_password(user, form.password)
+        await record(request, "password_reset", target_type="user", target_id=user.id)
+    if user.role != role_before:
+        detail = {"from": str(role_before), "to": str(user.role)}
+        await record(request, "role_changed", target_type="user", target_id=user.id, detail=detail)
+    if session_stamp(settings.secret_key, user) != granted_before:
+        # The person's sessions were granted on the old password or role: each ends at its next request.
+        await record(request, "sessions_ended", target_type="user", target_id=user.id)
+        if user.id == me.id:
+            begin_session(request, user)  # the administrator changing their own password stays signed in
     await record(
         request,
         "user_updated",

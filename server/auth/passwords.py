@@ -10,8 +10,6 @@ _hasher = PasswordHasher()
 # does not tell an attacker which login names are real.
 _DUMMY_HASH = _hasher.hash("madoguchi-timing-equaliser")
 
-MIN_LENGTH = 10
-
 
 def hash_password(password: str) -> str:
     return _hasher.hash(password)

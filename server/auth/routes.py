@@ -11,13 +11,12 @@ from litestar.response import Redirect, Template
 from server.audit import client_ip, record
 from server.auth import service
 from server.auth.forms import LoginForm, parse_login
-from server.auth.guards import PUBLIC, SESSION_USER, SIGNED_IN
+from server.auth.guards import PUBLIC, SIGNED_IN, begin_session
 from server.config import SUPPORTED_LANGUAGES
 from server.form_body import FormBody
 from server.i18n import LANGUAGE_COOKIE, N_
 from server.navigation import safe_next
 from server.rendering import render
-from server.sessions import request_rotation
 from server.state import AppState
 
 
@@ -53,8 +52,7 @@ async def login_submit(request: Request[Any, Any, Any], data: FormBody) -> Templ
         form.password = ""
         context = {"form": form, "signed_out": False, "locked_minutes": outcome.locked_minutes}
         return render(request, "auth/login.html", context, status_code=401)
-    request_rotation(request)
-    request.set_session({SESSION_USER: outcome.user.id})
+    begin_session(request, outcome.user)
     await record(request, "login", user=outcome.user)
     response: Redirect = Redirect(form.next)
     if outcome.user.language in SUPPORTED_LANGUAGES:

@@ -6,8 +6,6 @@ slow one never holds the page; the filters live in the address so a view can be 
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -21,6 +19,7 @@ from markupsafe import Markup
 from server.auth.guards import roles
 from server.charts import svg, table
 from server.compliance.service import FEW_ANSWERS
+from server.csv_export import csv_response
 from server.dashboard import queries
 from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.i18n import N_
@@ -273,10 +272,15 @@ async def report(
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
 
 
-def _rate_text(cell: queries.ComplianceCell | None) -> str:
+def _rate_cells(cell: queries.ComplianceCell | None) -> list[Any]:
+    """A compliance rate as three numbers a spreadsheet can use: the percentage, kept, applicable."""
     if cell is None or not cell.applicable:
-        return ""
-    return f"{cell.percent:.1f}% ({cell.compliant}/{cell.applicable})"
+        return ["", "", ""]
+    return [round(cell.percent or 0.0, 1), cell.compliant, cell.applicable]
+
+
+def _number(value: float | None) -> float | str:
+    return "" if value is None else value
 
 
 def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
@@ -288,20 +292,17 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
 
     if name == "compliance":
         stats = context["compliance"]
-        out: list[list[Any]] = [["課", *stats.periods, "年度計", "目標"]]
+        header: list[Any] = ["課"]
+        for label in [*stats.periods, "年度計"]:
+            header += [f"{label} 遵守率(%)", f"{label} 遵守", f"{label} 該当"]
+        out: list[list[Any]] = [[*header, "目標(%)"]]
         for s in context["shown_sections"]:
             row: list[Any] = [s.name]
             for key in stats.periods:
-                cell = stats.cells.get((s.id, key))
-                row.append(
-                    f"{cell.percent:.1f}% ({cell.compliant}/{cell.applicable})"
-                    if cell and cell.applicable
-                    else ""
-                )
-            year = stats.section_total(s.id)
-            row.append(f"{year.percent:.1f}% ({year.compliant}/{year.applicable})" if year.applicable else "")
+                row += _rate_cells(stats.cells.get((s.id, key)))
+            row += _rate_cells(stats.section_total(s.id))
             target = stats.target(s.id)
-            row.append("" if target is None else f"{target:g}%")
+            row.append("" if target is None else int(target) if float(target).is_integer() else target)
             out.append(row)
         return out
     if name == "rounds":
@@ -312,7 +313,7 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
     if name == "inspections":
         out = [["課", "点検数", "適", "不適", "点数(%)"]]
         for r in context["rows"]:
-            score = "" if r.score is None else f"{r.score:.1f}"
+            score = "" if r.score is None else round(r.score, 1)
             out.append([section_name(r.section_id), r.inspections, r.passed, r.failed, score])
         return out
     if name == "actions":
@@ -324,7 +325,7 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
         f = context["funnel"]
         return [
             ["受付", "回答", "公開", "改善", "回答までの日数(中央値)", "回答までの日数(90パーセンタイル)"],
-            [f.received, f.answered, f.published, f.improved, f.median_days or "", f.p90_days or ""],
+            [f.received, f.answered, f.published, f.improved, _number(f.median_days), _number(f.p90_days)],
         ]
     if name == "goals":
         out = [["課", "目標", "指標", "目標値", "状況"]]
@@ -337,8 +338,8 @@ def _csv_rows(name: str, context: dict[str, Any]) -> list[list[Any]]:
         desk = context["desk"]
         out = [["月", "来庁件数", "完了件数"]]
         out += [[key, visits, closed] for key, visits, closed in desk.months]
-        mean = "" if desk.mean_minutes is None else f"{desk.mean_minutes:.1f}"
-        median = "" if desk.median_minutes is None else f"{desk.median_minutes:g}"
+        mean = "" if desk.mean_minutes is None else round(desk.mean_minutes, 1)
+        median = _number(desk.median_minutes)
         out.append(["計", desk.visits, desk.closed])
         out.append(["平均対応時間(分)", mean, f"記録 {desk.timed} 件"])
         out.append(["対応時間の中央値(分)", median, ""])
@@ -364,18 +365,8 @@ async def export_csv(
     _panel_allowed(request, name)
     period = _period(request, year, month_from, month_to, section)
     context = await _panel_context(request, name, period)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"])
-    writer.writerows(_csv_rows(name, context))
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}-{period.start:%Y%m}-{period.end:%Y%m}.csv"',
-            "Cache-Control": "no-store",
-        },
-    )
+    rows = [[f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"], *_csv_rows(name, context)]
+    return csv_response(rows, f"{name}-{period.start:%Y%m}-{period.end:%Y%m}.csv")
 
 
 routes = [dashboard, panel, report, export_csv]

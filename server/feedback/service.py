@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from tortoise.expressions import Subquery
 from tortoise.functions import Count
 
+from server import throttle
 from server.i18n import N_
-from server.models import Feedback, FeedbackSection, PublicSubmission
-from server.timekeeping import now
+from server.models import Feedback, FeedbackSection
 
 CHANNEL_LABELS = {
     "box": N_("Suggestion box"),
@@ -111,17 +111,19 @@ def address_hash(secret: str, address: str) -> str:
     return hmac.new(secret.encode(), f"public-form:{address}".encode(), hashlib.sha256).hexdigest()
 
 
-async def over_limit(secret: str, address: str) -> bool:
-    """Whether this address has already left the most comments allowed within the window."""
-    since = now() - PUBLIC_WINDOW
-    recent = await PublicSubmission.filter(address_hash=address_hash(secret, address), at__gte=since).count()
-    return recent >= PUBLIC_LIMIT
+def public_bucket(secret: str, address: str) -> str:
+    return f"voice:{address_hash(secret, address)}"
 
 
-async def note_submission(secret: str, address: str) -> None:
-    await PublicSubmission.create(address_hash=address_hash(secret, address))
-    # Old rows say nothing useful: keep the table small.
-    await PublicSubmission.filter(at__lt=now() - 2 * PUBLIC_WINDOW).delete()
+async def take_public_slot(secret: str, address: str) -> bool:
+    """Count one comment from this address; False when it already left the most allowed in the window."""
+    await throttle.forget_older_than(2 * PUBLIC_WINDOW)
+    return await throttle.take(public_bucket(secret, address), PUBLIC_LIMIT, PUBLIC_WINDOW)
+
+
+async def give_back_public_slot(secret: str, address: str) -> None:
+    """A comment that was not stored does not count."""
+    await throttle.give_back(public_bucket(secret, address))
 
 
 def sections_of(feedback: Feedback) -> list[int]:

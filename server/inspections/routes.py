@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from typing import Any
 
@@ -13,6 +11,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from server.auth.guards import roles
+from server.csv_export import Cell, csv_response
 from server.inspections import queries
 from server.inspections.pdf_report import render_pdf
 from server.inspections.records import answer_id
@@ -168,12 +167,10 @@ async def export_csv(
     """One row per answer, UTF-8 with a byte-order mark so Excel opens the Japanese text correctly."""
     filters = _filters(section, family, status, month_from, month_to)
     sections, _ = await _names()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(
+    rows: list[list[Cell]] = [
         ["点検ID", "点検表", "版", "課", "場所", "状態", "点検者", "開始日", "提出日", "区分", "項目ID",
          "項目", "結果", "値", "メモ", "写真枚数", "再発"]
-    )  # fmt: skip
+    ]  # fmt: skip
     labels = {"pass": "適", "fail": "不適", "na": "該当なし"}
     found = await queries.find(filters)
     templates, answers = await queries.answers_of_many(found)
@@ -188,7 +185,7 @@ async def export_csv(
                     value = "、".join(str(v) for v in value)
                 elif isinstance(value, dict):
                     value = "（署名あり）"
-                writer.writerow(
+                rows.append(
                     [
                         inspection.id,
                         template.name if template else "",
@@ -209,12 +206,7 @@ async def export_csv(
                         "はい" if answered.repeat else "",
                     ]
                 )
-    name = f"inspections-{today().isoformat()}.csv"
-    return Response(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"},
-    )
+    return csv_response(rows, f"inspections-{today().isoformat()}.csv")
 
 
 def signature_path(value: Any) -> str:

@@ -18,7 +18,7 @@ from server.models.compliance import (
     ServiceStandardVersion,
 )
 from server.models.devices import Device
-from server.models.feedback import Feedback, FeedbackSection, PublicSubmission
+from server.models.feedback import Feedback, FeedbackSection
 from server.models.inspections import (
     CorrectiveAction,
     Inspection,
@@ -39,7 +39,7 @@ from server.models.rollups import (
     FeedbackTally,
     InspectionTally,
 )
-from server.models.security import LoginFailure, WebSession
+from server.models.security import RateLimit, WebSession
 from server.models.sync import (
     SectionGoal,
     SyncChange,
@@ -84,10 +84,9 @@ __all__ = [
     "InspectionAnswer",
     "InspectionRound",
     "InspectionTemplate",
-    "LoginFailure",
     "OkuyamiAppointment",
     "OkuyamiCase",
-    "PublicSubmission",
+    "RateLimit",
     "Role",
     "Section",
     "SectionGoal",

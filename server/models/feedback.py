@@ -58,15 +58,3 @@ class FeedbackSection(Model):
     class Meta:
         table = "feedback_section"
         indexes = [Index(fields=["section_id"], name="idx_feedback_section")]
-
-
-class PublicSubmission(Model):
-    """When an address last used the public form: the address is kept only as a keyed hash."""
-
-    id = fields.IntField(primary_key=True)
-    address_hash = fields.CharField(max_length=64)
-    at = fields.DatetimeField(auto_now_add=True)
-
-    class Meta:
-        table = "public_submission"
-        indexes = [Index(fields=["address_hash", "at"], name="idx_public_submission")]

@@ -1,4 +1,5 @@
-"""Server-side sessions and failed-login records, kept in the database so several app instances share them."""
+"""Server-side sessions and the attempt counters of sign-in and the public form, kept in the database
+so several app instances share them."""
 
 from __future__ import annotations
 
@@ -17,15 +18,13 @@ class WebSession(Model):
         indexes = [Index(fields=["expires_at"], name="idx_session_expires")]
 
 
-class LoginFailure(Model):
-    id = fields.BigIntField(primary_key=True)
-    login = fields.CharField(max_length=64)
-    ip = fields.CharField(max_length=64)
-    at = fields.DatetimeField(auto_now_add=True)
+class RateLimit(Model):
+    """Attempts per key (a login name, an address, a hashed address of the public form) in the current
+    window. ``server.throttle`` counts and decides in one statement, so parallel requests cannot slip past."""
+
+    bucket = fields.CharField(max_length=160, primary_key=True)
+    window_start_ms = fields.BigIntField()
+    attempts = fields.IntField()
 
     class Meta:
-        table = "login_failure"
-        indexes = [
-            Index(fields=["login", "at"], name="idx_login_failure_login"),
-            Index(fields=["ip", "at"], name="idx_login_failure_ip"),
-        ]
+        table = "rate_limit"

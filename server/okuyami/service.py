@@ -16,6 +16,7 @@ from litestar.exceptions import NotFoundException
 from tortoise.transactions import in_transaction
 
 from server import audit
+from server.db import checkpoint_sqlite
 from server.models import OkuyamiAppointment, OkuyamiCase
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
@@ -232,6 +233,8 @@ async def retention_run(
                 "bookings": report.bookings,
             },
         )
+    # The transaction has committed: push the erased pages out of the write-ahead log too (SQLite).
+    await checkpoint_sqlite()
     log.info(
         "okuyami retention purge (%s): %d case(s) and %d booking(s) closed before %s purged",
         trigger,

@@ -9,6 +9,7 @@ from typing import Any
 
 from server.models import Role, Section, SyncClient, SyncRecord, User
 from server.okuyami import records as okuyami_records
+from server.photo_types import photo_type
 from server.sync_api.registry import actor_for, make_authorize, project, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
@@ -38,7 +39,8 @@ PUBLIC_ACTOR = Actor(user="public-web", scopes=frozenset({"ward"}), roles=frozen
 class SyncService:
     def __init__(self, secret_key: str, data_dir: Path) -> None:
         self.store = TortoiseStore()
-        self.blobs = FileBlobStore(data_dir / "files")
+        # Only photos are stored; files refused by their bytes never reach another tablet.
+        self.blobs = FileBlobStore(data_dir / "files", check=photo_type)
         self.registry = registry()
         self.secret = f"sync-cursor:{secret_key}".encode()
 
@@ -100,6 +102,13 @@ class SyncService:
                     entries = [*group.get(field_name, []), *held.get(field_name, [])]
                     references += [str(e.value) for e in entries if e.value]
         return missing_blobs(references, self.blobs)
+
+    async def refers_to(self, user: User, sha256: str) -> bool:
+        """Whether a record this person may see refers to the file (held photos included): the only
+        files a person may upload, so nobody can park arbitrary bytes on the server."""
+        scopes = sorted((await self.actor(user)).scopes)
+        # The hash is 64 hex digits: it appears in a record's state only where a file field holds it.
+        return await SyncRecord.filter(scope__in=scopes, purged=False, state__contains=sha256).exists()
 
     async def last_seq(self, client_id: str) -> int:
         client = await SyncClient.get_or_none(client_id=client_id)

@@ -51,7 +51,7 @@ async def leave_comment(request: Request[Any, Any, Any], data: FormBody) -> Temp
         uuid.uuid5(PUBLIC_NAMESPACE, f"{service.address_hash(secret, address)}|{today()}|{form.comment}")
     )
     if not await Feedback.exists(id=record_id):
-        if await service.over_limit(secret, address):
+        if not await service.take_public_slot(secret, address):
             context = {"form": form, "limit": service.MAX_COMMENT, "too_many": True}
             return render(request, "voice/form.html", context, status_code=429)
         fields = {
@@ -65,9 +65,9 @@ async def leave_comment(request: Request[Any, Any, Any], data: FormBody) -> Temp
         }
         result = await state.sync.public_write("feedback", record_id, fields)
         if result["status"] == "rejected":
+            await service.give_back_public_slot(secret, address)
             context = {"form": form, "limit": service.MAX_COMMENT, "failed": True}
             return render(request, "voice/form.html", context, status_code=422)
-        await service.note_submission(secret, address)
     feedback = await Feedback.get(id=record_id)
     return Redirect(f"/voice/thanks/{feedback.reference}")
 

@@ -23,6 +23,23 @@
     }
   }
 
+  /** Only photos are kept and sent (the server checks the same first bytes and refuses anything else). */
+  class NotAPhoto extends Error {
+    constructor() {
+      super("not a photo");
+      this.code = "not_photo";
+    }
+  }
+
+  async function isPhoto(blob) {
+    const b = new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+    const ascii = (from, to) => String.fromCharCode(...b.slice(from, to));
+    const jpeg = b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+    const png = b[0] === 0x89 && ascii(1, 4) === "PNG" && ascii(12, 16) === "IHDR";
+    const webp = ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP";
+    return jpeg || png || webp;
+  }
+
   async function sha256Hex(blob) {
     const digest = await root.crypto.subtle.digest("SHA-256", await blob.arrayBuffer());
     return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -51,11 +68,13 @@
 
   /**
    * Keep a file for this user: scaled, hashed and stored locally in one step; returns its description
-   * ({sha256, size, type}) for the record's field. Throws FileTooLarge when even scaled it is too big.
+   * ({sha256, size, type}) for the record's field. Throws FileTooLarge when even scaled it is too big,
+   * NotAPhoto for anything but a JPEG, PNG or WebP photo.
    */
   async function keep(userKey, file) {
     const blob = await downscale(file);
     if (blob.size > MAX_BYTES) throw new FileTooLarge(blob.size);
+    if (!(await isPhoto(blob))) throw new NotAPhoto();
     const sha256 = await sha256Hex(blob);
     await DB.transaction(["files"], "readwrite", async (s) => {
       const existing = await DB.done(s.files.get([userKey, sha256]));
@@ -162,5 +181,5 @@
     });
   }
 
-  root.MadoguchiFiles = { keep, local, url, waiting, flush, clear, FileTooLarge, MAX_BYTES, MAX_SIDE };
+  root.MadoguchiFiles = { keep, local, url, waiting, flush, clear, FileTooLarge, NotAPhoto, MAX_BYTES, MAX_SIDE };
 })(typeof self !== "undefined" ? self : globalThis);

@@ -533,7 +533,8 @@ class Walk {
           this.itemError(el, "");
           await this.save(el, { photos: [kept.sha256] }, "set_add");
         } catch (error) {
-          this.itemError(el, error.code === "too_large" ? this.msg.msgTooLarge : String(error.message || error));
+          const known = { too_large: this.msg.msgTooLarge, not_photo: this.msg.msgNotPhoto };
+          this.itemError(el, known[error.code] || String(error.message || error));
         }
       }
     });

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, expect
 
 from tests.live_server import DEMO_PASSWORD, LiveServer, prepared_server
 
@@ -71,15 +71,17 @@ async def scripts_ready(page: Page) -> None:
     """The page reached by a click has run its deferred scripts. A test that sees the new heading can
     otherwise act before htmx has taken over the forms, and the browser then submits them itself."""
     await page.wait_for_load_state("load")
-    await page.wait_for_function("window.htmx !== undefined")
+    # A function, not an expression: Playwright polls an expression with eval, which the CSP refuses.
+    await page.wait_for_function("() => window.htmx !== undefined")
 
 
 async def controlled_by_service_worker(page: Page) -> None:
     """The page is under the service worker and its scripts have all run (the worker can take control
     while a later deferred script is still loading, and a test must not reach for it before then)."""
     await page.wait_for_load_state("load")
-    await page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null",
-                                 timeout=15000)  # fmt: skip
+    await page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null", timeout=15000
+    )
 
 
 @pytest_asyncio.fixture(loop_scope="session")
@@ -90,3 +92,36 @@ async def page(context: BrowserContext) -> AsyncIterator[Page]:
     tab.on("pageerror", lambda error: errors.append(str(error)))
     yield tab
     assert errors == [], f"script errors on the page: {errors}"
+
+
+def _is_csp_violation(message: ConsoleMessage) -> bool:
+    # Chromium reports every refusal ("Refused to execute inline script because it violates the following
+    # Content Security Policy directive …") on the page's console.
+    return "Content Security Policy" in message.text
+
+
+@pytest_asyncio.fixture(loop_scope="session", autouse=True)
+async def csp_violations(browser: Browser) -> AsyncIterator[list[str]]:
+    """Every browser test fails on a Content-Security-Policy violation in any page of any context it opens
+    (the ``page`` fixture's, or a second tablet's from ``browser.new_context``), so a page that only works
+    with inline code or a foreign resource cannot ship. A test that provokes one on purpose takes the list
+    and empties it."""
+    violations: list[str] = []
+    original = browser.new_context
+
+    def watch(tab: Page) -> None:
+        tab.on(
+            "console", lambda m: violations.append(f"{tab.url}: {m.text}") if _is_csp_violation(m) else None
+        )
+
+    async def new_context(*args: Any, **kwargs: Any) -> BrowserContext:
+        created = await original(*args, **kwargs)
+        created.on("page", watch)
+        return created
+
+    browser.new_context = new_context  # type: ignore[method-assign]
+    try:
+        yield violations
+    finally:
+        browser.new_context = original  # type: ignore[method-assign]
+    assert violations == [], f"Content-Security-Policy violations: {violations}"

@@ -35,6 +35,16 @@ async (sha) => {
 """
 
 
+# What the walk-through does when a photo is taken: a record refers to it. The server takes only files
+# that a record the person may see refers to, and the record reaches it first.
+ATTACH_TO_A_RECORD = """
+async (sha) => {
+  await MadoguchiOutbox.record(document.body.dataset.userKey, { table: "corrective_actions",
+    id: crypto.randomUUID(), kind: "create", fields: { section_id: 1, title: "写真の確認", photos: [sha] } });
+}
+"""
+
+
 async def unsent(page: Page) -> str | None:
     return await page.locator("#status-bar [data-outbox]").get_attribute("data-count")
 
@@ -58,6 +68,7 @@ async def test_offline_photo_is_scaled_kept_and_uploaded_later(page: Page, live_
     ) == kept["size"]  # fmt: skip
     await expect(page.locator("#status-bar [data-outbox]")).to_have_attribute("data-count", "1")
 
+    await page.evaluate(ATTACH_TO_A_RECORD, kept["sha256"])
     await page.context.set_offline(False)
     await page.get_by_role("button", name="今すぐ同期").click()
     await expect(page.locator("#status-bar [data-outbox]")).to_have_attribute("data-count", "0")
@@ -75,20 +86,31 @@ async def test_interrupted_upload_resumes_where_it_stopped(page: Page, live_serv
             offsets.append(request.headers.get("upload-offset", "?"))
 
     page.context.on("request", watch)
-    # A 2.5 MiB document whose first mebibyte reached the server before the network dropped.
+    # A 2.5 MiB photo whose record has synced and whose first mebibyte reached the server before the
+    # network dropped.
     sha: str = await page.evaluate(
         """async () => {
           const bytes = new Uint8Array(2.5 * 1024 * 1024);
           for (let i = 0; i < bytes.length; i += 65536) crypto.getRandomValues(bytes.subarray(i, i + 65536));
+          bytes.set([0xff, 0xd8, 0xff, 0xe0]);  // a JPEG's first bytes: only photos are taken
           const digest = await crypto.subtle.digest("SHA-256", bytes);
-          const sha = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+          window.photoBytes = bytes;
+          return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+        }"""
+    )
+    await page.evaluate(ATTACH_TO_A_RECORD, sha)
+    await page.get_by_role("button", name="今すぐ同期").click()
+    await expect(page.locator("#status-bar [data-outbox]")).to_have_attribute("data-count", "0")
+    await page.evaluate(
+        """async (sha) => {
+          const bytes = window.photoBytes;
           const response = await fetch(`/api/sync/v1/blobs/${sha}`, { method: "PATCH",
             headers: { "X-Madoguchi-Sync": "1", "Upload-Offset": "0" }, body: bytes.slice(0, 1024 * 1024) });
           if (!response.ok) throw new Error(`first chunk: ${response.status}`);
-          const pdf = new Blob([bytes], { type: "application/pdf" });
-          await MadoguchiFiles.keep(document.body.dataset.userKey, pdf);
-          return sha;
-        }"""
+          // Kept as bytes the browser does not scale, so the tablet sends exactly these.
+          await MadoguchiFiles.keep(document.body.dataset.userKey, new Blob([bytes]));
+        }""",
+        sha,
     )
     await page.get_by_role("button", name="今すぐ同期").click()
     await expect(page.locator("#status-bar [data-outbox]")).to_have_attribute("data-count", "0")

@@ -102,6 +102,13 @@ async def test_whole_inspection_offline_then_the_chief_closes_its_action(
         )
         await expect(fail.locator("[data-error]")).to_contain_text("大きすぎます")
         await expect(fail.locator("[data-note]")).to_have_value("カウンターに私物の書類が置かれていた")
+        # So is anything that is not a photo, whatever it calls itself: an SVG could carry a script.
+        svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+        await fail.locator("[data-photo-input]").set_input_files(
+            files=[{"name": "sign.svg", "mimeType": "image/svg+xml", "buffer": svg}]
+        )
+        await expect(fail.locator("[data-error]")).to_contain_text("追加できるのは写真")
+        await expect(fail.locator("[data-photos] img")).to_have_count(0)
         await fail.locator("[data-photo-input]").set_input_files(
             files=[{"name": "counter.png", "mimeType": "image/png", "buffer": PHOTO}]
         )

@@ -187,3 +187,17 @@ def test_the_okuyami_routes_have_exactly_their_roles(app: Litestar) -> None:
         if p.startswith("/okuyami")
     }
     assert declared == OKUYAMI_ROUTES
+
+
+# A person's own account: everyone signed in changes their own password, nobody else's.
+ACCOUNT_ROUTES = {
+    ("GET", "/account/password"): set(Role),
+    ("POST", "/account/password"): set(Role),
+}
+
+
+def test_the_account_routes_are_for_everyone_signed_in(app: Litestar) -> None:
+    declared = {
+        (m, p): set(opt.get("roles", ())) for m, p, opt in every_endpoint(app) if p.startswith("/account")
+    }
+    assert declared == ACCOUNT_ROUTES

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,20 @@ def test_a_bad_setting_is_reported_not_a_traceback(tmp_path: Path) -> None:
                             capture_output=True, timeout=60)  # fmt: skip
     assert result.returncode == 2
     assert "PORT must be a whole number" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_backup_prunes_its_own_copies_older_than_keep_days(tmp_path: Path) -> None:
+    """Backups older than the retention period would keep purged personal data: the command rotates them."""
+    assert madoguchi(tmp_path, "migrate").returncode == 0
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "madoguchi-20200101T000000Z.sqlite3"
+    recent = folder / f"madoguchi-{(datetime.now(UTC) - timedelta(days=2)):%Y%m%dT%H%M%SZ}.sqlite3"
+    unrelated = folder / "keep-me.sqlite3"
+    for path in (old, recent, unrelated):
+        path.write_bytes(b"x")
+    result = madoguchi(tmp_path, "backup", "--keep-days", "30")
+    assert result.returncode == 0, result.stderr
+    assert not old.exists() and recent.exists() and unrelated.exists()
+    assert len(list(folder.glob("madoguchi-*.sqlite3"))) == 2  # the recent one and the new one
+    assert "Removed 1 backup" in result.stdout

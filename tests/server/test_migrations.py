@@ -39,7 +39,7 @@ async def test_migrations_create_every_table(database_url: str) -> None:
         "app_user",
         "audit_event",
         "web_session",
-        "login_failure",
+        "rate_limit",
         "tortoise_migrations",
     } <= names
 

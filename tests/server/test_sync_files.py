@@ -5,21 +5,34 @@ from __future__ import annotations
 import hashlib
 import uuid
 
+import httpx
 from litestar import Litestar
 
 from server.models import User
 from server.state import AppState
 from sync import FieldSpec, FieldType, Kind, Policy, Registry, TableSpec, allow_all
 from tests.server.conftest import LoginAs
+from tests.server.test_inspections import Tablet as HttpTablet
+from tests.server.test_inspections import answer, start
 from tests.sync.harness import Tablet
 
-PHOTO = b"\xff\xd8\xff" + bytes(range(256)) * 300
+PHOTO = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 300
 SHA = hashlib.sha256(PHOTO).hexdigest()
 SYNC = {"X-Madoguchi-Sync": "1"}
 
 
+async def referenced(client: httpx.AsyncClient, *hashes: str) -> None:
+    """An inspection answer whose photos are these files: what a tablet syncs before the bytes."""
+    tablet = HttpTablet(client)
+    inspection = await start(tablet)
+    answer(tablet, inspection, "mado-03", result="fail", note="写真あり", photos=list(hashes))
+    results = await tablet.sync()
+    assert all(r["status"] == "applied" for r in results), results
+
+
 async def test_whole_upload_then_download(login_as: LoginAs) -> None:
     client = await login_as("demo-staff")
+    await referenced(client, SHA, "0" * 64)
     assert (await client.head(f"/api/sync/v1/blobs/{SHA}")).status_code == 404
     first = await client.put(f"/api/sync/v1/blobs/{SHA}", content=PHOTO, headers=SYNC)
     again = await client.put(f"/api/sync/v1/blobs/{SHA}", content=PHOTO, headers=SYNC)
@@ -33,6 +46,7 @@ async def test_whole_upload_then_download(login_as: LoginAs) -> None:
 
 async def test_a_resumed_upload_continues_from_the_server_s_offset(login_as: LoginAs) -> None:
     client = await login_as("demo-staff")
+    await referenced(client, SHA)
     url = f"/api/sync/v1/blobs/{SHA}"
     part = await client.patch(url, content=PHOTO[:30000], headers={**SYNC, "Upload-Offset": "0"})
     assert part.json()["offset"] == 30000 and not part.json()["present"]

@@ -33,6 +33,8 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.monitoring import health, metrics
+from server.monitoring import routes as monitoring_routes
 from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
@@ -72,6 +74,7 @@ FEATURE_ROUTES = [
     *catalogue_routes.routes,
     *compliance_routes.routes,
     *rate_routes.routes,
+    *monitoring_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024
@@ -87,6 +90,7 @@ def create_app(settings: Settings) -> Litestar:
         catalogs=Catalogs(),
         asset_version=asset_version,
         sync=SyncService(settings.secret_key, settings.data_dir),
+        migrations=health.known_migrations(),
     )
     environment = build_environment(asset_version)
 
@@ -132,7 +136,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[*FEATURE_ROUTES, static],
         guards=[access_guard],
         plugins=[HTMXPlugin()],
-        middleware=[session_config.middleware],
+        middleware=[metrics.request_middleware(), session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -141,7 +145,8 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
             header_name="x-csrftoken",
             # The sync API is JSON-only and demands its own header, which a cross-site form cannot send.
-            exclude=["/api/sync"],
+            # Health checks and scrapes are GETs from machines: no cookie for them.
+            exclude=["/api/sync", "/healthz", "/metrics"],
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},

@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 
 from server import audit
 from server.models import OkuyamiAppointment, OkuyamiCase
+from server.monitoring import metrics
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
 from server.okuyami.intake import Intake, IntakeError, parse_intake
@@ -249,6 +250,8 @@ async def purge_on_schedule(sync: SyncService, retention_days: int, every_hours:
     while True:
         try:
             await retention_run(sync, office_today(), retention_days, "scheduled")
+            metrics.record_purge(ok=True)
         except Exception:
+            metrics.record_purge(ok=False)
             log.exception("okuyami retention purge failed; it runs again in %d hour(s)", every_hours)
         await asyncio.sleep(every_hours * 3600)

@@ -102,14 +102,14 @@ class Tablet:
         }
 
 
-async def prepare_ward(url: str) -> Ward:
-    """Migrate, seed the demo data and add the bench's 20 staff accounts to one section."""
+async def prepare_ward(url: str, staff: int = TABLETS) -> Ward:
+    """Migrate, seed the demo data and add ``staff`` bench accounts to one section."""
     await migrate(url)
     async with connected(url):
         await seed_demo(PASSWORD)
         section = await Section.get(code="kumin")
         people = []
-        for n in range(TABLETS):
+        for n in range(staff):
             user = await auth_service.create_user(
                 login=f"bench-{n:02d}",
                 display_name=f"ベンチ {n:02d}",
@@ -342,11 +342,11 @@ class Databases:
     def __init__(self, name: str, folder: Path, cluster: ThrowawayCluster | None) -> None:
         self.name, self.folder, self.cluster, self.made = name, folder, cluster, 0
 
-    async def template(self) -> Ward:
+    async def template(self, staff: int = TABLETS) -> Ward:
         if self.cluster is None:
-            return await prepare_ward(f"sqlite://{self.folder / 'template.sqlite3'}")
+            return await prepare_ward(f"sqlite://{self.folder / 'template.sqlite3'}", staff)
         await self._create("http_bench_template")
-        return await prepare_ward(self.cluster.url("http_bench_template"))
+        return await prepare_ward(self.cluster.url("http_bench_template"), staff)
 
     async def _create(self, name: str, template: str = "") -> str:
         assert self.cluster is not None

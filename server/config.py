@@ -99,6 +99,11 @@ class Settings:
     """METRICS_ALLOW: addresses or networks (comma-separated, e.g. ``127.0.0.1,10.0.5.0/24``) that may read
     ``/metrics`` without the token. With neither setting ``/metrics`` is off."""
 
+    forwarded_allow_ips: str = ""
+    """FORWARDED_ALLOW_IPS: addresses of the reverse proxies (comma-separated) whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed, so sign-in pauses, the public form's limit, the audit log and
+    METRICS_ALLOW see the person's address instead of the proxy's. Empty: headers are ignored."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -135,6 +140,12 @@ class Settings:
                 ipaddress.ip_network(entry, strict=False)
             except ValueError:
                 raise SettingsError(f"METRICS_ALLOW: not an address or network: {entry!r}") from None
+        proxies = ",".join(e.strip() for e in env.get("FORWARDED_ALLOW_IPS", "").split(",") if e.strip())
+        for entry in proxies.split(",") if proxies else []:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(f"FORWARDED_ALLOW_IPS: not an address or network: {entry!r}") from None
         return cls(
             database_url=database_url,
             secret_key=env.get("SECRET_KEY", "") or load_or_create_secret(data_dir),
@@ -155,6 +166,7 @@ class Settings:
             default_ward=ward,
             metrics_token=env.get("METRICS_TOKEN", ""),
             metrics_allow=metrics_allow,
+            forwarded_allow_ips=proxies,
         )
 
     @staticmethod

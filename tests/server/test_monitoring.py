@@ -135,3 +135,10 @@ def test_metrics_settings_are_read_and_checked() -> None:
     assert settings.metrics_allow == ("127.0.0.1", "10.0.0.0/8") and settings.metrics_token == ""
     with pytest.raises(SettingsError, match="METRICS_ALLOW"):
         Settings.from_env({"SECRET_KEY": "k" * 40, "METRICS_ALLOW": "office-router"})
+
+
+def test_trusted_proxies_are_addresses() -> None:
+    settings = Settings.from_env({"SECRET_KEY": "k" * 40, "FORWARDED_ALLOW_IPS": "127.0.0.1, 10.0.0.0/8"})
+    assert settings.forwarded_allow_ips == "127.0.0.1,10.0.0.0/8"
+    with pytest.raises(SettingsError, match="FORWARDED_ALLOW_IPS"):
+        Settings.from_env({"SECRET_KEY": "k" * 40, "FORWARDED_ALLOW_IPS": "proxy.local"})

@@ -39,6 +39,7 @@ from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
+from server.plan import routes as plan_routes
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
 from server.sessions import DatabaseSessionStore, SessionConfig
@@ -47,6 +48,7 @@ from server.sync_api import files as sync_files
 from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
+from server.teams import routes as team_routes
 from server.template_admin import routes as template_admin_routes
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
 from server.voice import routes as voice_routes
@@ -75,6 +77,8 @@ FEATURE_ROUTES = [
     *compliance_routes.routes,
     *rate_routes.routes,
     *monitoring_routes.routes,
+    *plan_routes.routes,
+    *team_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

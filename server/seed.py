@@ -53,11 +53,13 @@ async def seed_demo(password: str | None = None) -> list[DemoLogin]:
     """Sections, the service-standard catalogue, plus one account per role. Existing demo accounts get
     the new password."""
     from server.compliance.service import seed_standards
+    from server.plan.service import seed_plan
 
     await seed_sections()
     await seed_templates()
     await seed_rounds()
     await seed_standards()
+    await seed_plan()
     logins = []
     for login, name, role, section_code in DEMO_ACCOUNTS:
         section = await Section.get(code=section_code)

@@ -28,6 +28,18 @@ from server.models.inspections import (
     TemplateStatus,
 )
 from server.models.okuyami import OkuyamiAppointment, OkuyamiCase
+from server.models.plan import (
+    TEAM_KIND_LABELS,
+    TEAM_ROLE_LABELS,
+    PlanItem,
+    PlanPolicy,
+    PlanStatus,
+    ServicePlan,
+    Team,
+    TeamKind,
+    TeamMembership,
+    TeamRole,
+)
 from server.models.rollups import (
     ActionCloseDays,
     ActionClosedTally,
@@ -53,6 +65,16 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "TEAM_KIND_LABELS",
+    "TEAM_ROLE_LABELS",
+    "PlanItem",
+    "PlanPolicy",
+    "PlanStatus",
+    "ServicePlan",
+    "Team",
+    "TeamKind",
+    "TeamMembership",
+    "TeamRole",
     "APPLIES_TO_LABELS",
     "RESULT_LABELS",
     "AppliesTo",

@@ -17,6 +17,7 @@ from server.models.compliance import (
     ServiceStandard,
     ServiceStandardVersion,
 )
+from server.models.content import SampleContent
 from server.models.devices import Device
 from server.models.feedback import Feedback, FeedbackSection, PublicSubmission
 from server.models.inspections import (
@@ -65,6 +66,7 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "SampleContent",
     "TEAM_KIND_LABELS",
     "TEAM_ROLE_LABELS",
     "PlanItem",

@@ -20,6 +20,7 @@ from server.form_body import FormBody
 from server.inspections.templates import ANSWER_TYPES, parse_body
 from server.models import InspectionTemplate, Role, TemplateStatus, User
 from server.rendering import render, request_language
+from server.samples import service as samples
 from server.state import AppState
 from server.template_admin import service
 from server.template_admin.forms import (
@@ -122,7 +123,11 @@ async def list_templates(request: Request[Any, Any, Any]) -> Template:
     return render(
         request,
         "template_admin/index.html",
-        {"families": await service.families(), **(await _choices(request))},
+        {
+            "families": await service.families(),
+            "samples": await samples.sample_keys(),
+            **(await _choices(request)),
+        },
     )
 
 
@@ -405,7 +410,18 @@ async def publish(request: Request[Any, Any, Any], template_id: FromPath[int]) -
         target_id=template.id,
         detail={"family": template.family, "version": template.version, "retired": retired},
     )
+    # A version the ward wrote itself replaces the seeded example.
+    await samples.adopt(samples.template_key(template.family), _user(request), how="replaced")
     return Redirect(f"{BASE}/{template.id}")
+
+
+@post(f"{BASE}/{{template_id:int}}/adopt", opt=ADMIN)
+async def adopt_sample(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Redirect:
+    """The ward takes the seeded example as its own checklist, as it stands."""
+    template = await _template(template_id)
+    if await samples.adopt(samples.template_key(template.family), _user(request)):
+        await record(request, "sample_adopted", target_type="inspection_template", target_id=template.family)
+    return Redirect(BASE)
 
 
 @post(f"{BASE}/{{template_id:int}}/discard", opt=ADMIN)
@@ -421,6 +437,7 @@ async def discard(request: Request[Any, Any, Any], template_id: FromPath[int]) -
 
 routes = [
     list_templates,
+    adopt_sample,
     new_family,
     create_family,
     show_version,

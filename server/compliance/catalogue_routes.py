@@ -21,6 +21,7 @@ from server.i18n import N_
 from server.models import APPLIES_TO_LABELS, AppliesTo, Role, ServiceStandard, ServiceStandardVersion
 from server.rendering import render
 from server.samples import service as samples
+from server.sheet_reading import SheetError
 
 ADMIN = roles(Role.ADMIN)
 
@@ -85,6 +86,7 @@ async def _import_page(
     rows: list[standards_import.ImportRow] | None = None,
     error: str = "",
     status_code: int = 200,
+    error_values: dict[str, object] | None = None,
 ) -> Template:
     missing = standards_import.missing_from(rows, await ServiceStandard.all()) if rows else []
     counts = {
@@ -99,6 +101,7 @@ async def _import_page(
             "missing": missing,
             "counts": counts,
             "error": error,
+            "error_values": error_values or {},
             "payload": json.dumps([r.values for r in rows], ensure_ascii=False) if rows else "",
             "applies_labels": {a.value: label for a, label in APPLIES_TO_LABELS.items()},
         },
@@ -120,9 +123,11 @@ async def import_preview(request: Request[Any, Any, Any]) -> Template:
         return await _import_page(request, error=N_("Choose a CSV or Excel file."), status_code=422)
     content = await upload.read()
     try:
-        rows = standards_import.read_sheet(content)
-    except standards_import.SheetError as problem:
-        return await _import_page(request, error=str(problem), status_code=422)
+        rows = standards_import.read_rows(content)
+    except SheetError as problem:
+        return await _import_page(
+            request, error=problem.message, error_values=problem.values, status_code=422
+        )
     checked = await standards_import.check(rows, {g.key for g in await service.groups()})
     return await _import_page(request, checked, status_code=422 if any(r.errors for r in checked) else 200)
 

@@ -8,15 +8,13 @@ A sheet has a header row; columns are found by name, in Japanese or English, in 
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from server.compliance.forms import parse_standard
 from server.i18n import N_
 from server.models import AppliesTo, ServiceStandard
+from server.sheet_reading import read_sheet
 
 MAX_ROWS = 500
 COLUMNS = {
@@ -33,16 +31,8 @@ APPLIES = {
     "counter": AppliesTo.COUNTER, "窓口": AppliesTo.COUNTER, "窓口担当": AppliesTo.COUNTER,
     "phone": AppliesTo.PHONE, "電話": AppliesTo.PHONE, "電話担当": AppliesTo.PHONE,
 }  # fmt: skip
-NOT_A_SHEET = N_("The file is not a CSV or Excel (.xlsx) sheet that can be read.")
-NO_HEADER = N_("The first row must name the columns; コード and 基準 are required.")
-TOO_MANY = N_("A sheet can have at most 500 standards.")
-EMPTY = N_("The sheet has no standards below its header row.")
 DUPLICATE = N_("This code appears more than once in the sheet.")
 BAD_APPLIES = N_("対象 must be 全職員, 窓口 or 電話.")
-
-
-class SheetError(ValueError):
-    """The file as a whole cannot be used; the message is a message id."""
 
 
 @dataclass
@@ -54,57 +44,8 @@ class ImportRow:
     current: ServiceStandard | None = None
 
 
-def read_sheet(content: bytes) -> list[dict[str, str]]:
-    """The rows of a CSV (UTF-8, with or without BOM, or Shift_JIS as Excel saves it) or an .xlsx file,
-    each as column → text by the columns' standard names."""
-    if content.startswith(b"PK\x03\x04"):
-        table = _xlsx_rows(content)
-    else:
-        for encoding in ("utf-8-sig", "cp932"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise SheetError(NOT_A_SHEET)
-        if "\x00" in text:
-            raise SheetError(NOT_A_SHEET)
-        table = [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
-    if not table:
-        raise SheetError(EMPTY)
-    names = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
-    header = [names.get(cell.strip().lower(), "") for cell in table[0]]
-    if "code" not in header or "text" not in header:
-        raise SheetError(NO_HEADER)
-    rows = [
-        {name: (row[i].strip() if i < len(row) else "") for i, name in enumerate(header) if name}
-        for row in table[1:]
-    ]
-    if not rows:
-        raise SheetError(EMPTY)
-    if len(rows) > MAX_ROWS:
-        raise SheetError(TOO_MANY)
-    return rows
-
-
-def _xlsx_rows(content: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook  # imported here: only the import page needs it
-
-    try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise SheetError(NOT_A_SHEET) from None
-    sheet = book.worksheets[0]
-    table = []
-    for row in sheet.iter_rows(values_only=True):
-        cells = ["" if value is None else str(value) for value in row]
-        if any(cell.strip() for cell in cells):
-            table.append(cells)
-        if len(table) > MAX_ROWS + 1:
-            break
-    book.close()
-    return table
+def read_rows(content: bytes) -> list[dict[str, str]]:
+    return read_sheet(content, COLUMNS, ("code", "text"), MAX_ROWS)
 
 
 async def check(rows: list[dict[str, str]], known_groups: set[str]) -> list[ImportRow]:

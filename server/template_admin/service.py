@@ -312,3 +312,34 @@ async def discard(template: InspectionTemplate) -> None:
     """Throw a draft away (a new family's first draft takes the family with it)."""
     require_draft(template)
     await InspectionTemplate.filter(id=template.id, status=TemplateStatus.DRAFT).delete()
+
+
+async def import_version(
+    template: InspectionTemplate, parts_of_sheet: list[tuple[str, list[Item]]]
+) -> InspectionTemplate:
+    """The next version of ``template``'s family, drafted from a sheet: parts keep their keys where the
+    template has a part of the same title, new parts and new items get keys no version has used. The
+    version in use and every answered version stay as they are; an open draft is never overwritten."""
+    if await draft_of(template.family) is not None:
+        raise EditRefused(N_("A draft of this template is already open: publish or discard it first."))
+    published_version = await InspectionTemplate.filter(
+        family=template.family, status=TemplateStatus.PUBLISHED
+    ).first()
+    if published_version is None:
+        raise EditRefused(N_("A new version is made from the version in use."))
+    draft = await start_version(published_version)
+    titles = {part.title: part.key for part in parse_body(published_version.body)}
+    taken: set[str] = set()
+    parts = []
+    for title, items in parts_of_sheet:
+        key = titles.get(title) or await new_key(template.family, taken)
+        taken.add(key)
+        keyed = []
+        for item in items:
+            if not item.key:
+                item = replace(item, key=await new_key(template.family, taken))
+            taken.add(item.key)
+            keyed.append(item)
+        parts.append(Part(key=key, title=title, items=tuple(keyed)))
+    await _save_body(draft, parts)
+    return draft

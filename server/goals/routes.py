@@ -201,6 +201,11 @@ async def save_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID
     return Redirect(f"/goals/{goal_id}")
 
 
+def _list_of(year: int) -> str:
+    """The goals list of ``year``: the plain address for this fiscal year."""
+    return "/goals" if year == fiscal_year(today()) else f"/goals?year={year}"
+
+
 def _goal_year(raw: Any) -> int | None:
     """The fiscal year a new goal is for: the page it was opened from, this year, the next (drafted
     before April) or the last (written up late); anything else is refused rather than moved."""
@@ -228,6 +233,7 @@ async def create_goal(request: Request[Any, Any, Any]) -> Template | Redirect:
             standards,
             new_id=data.get("id") or str(uuid.uuid4()),
             today_fiscal_year=year or fiscal_year(today()),
+            list_url=_list_of(year or fiscal_year(today())),
         )
         return render(request, "goals/new.html", context, status_code=422)
     assert year is not None
@@ -235,14 +241,20 @@ async def create_goal(request: Request[Any, Any, Any]) -> Template | Redirect:
     state: AppState = request.app.state.madoguchi
     fields = {**form.values(), "section_id": user.section_id, "fiscal_year": year}
     await state.sync.web_write(user, "section_goals", str(uuid.UUID(goal_id)), Kind.CREATE, fields, None)
-    return Redirect(f"/goals?year={year}")
+    return Redirect(_list_of(year))
 
 
 @get("/goals/new", opt=GOAL_USERS)
 async def new_goal(request: Request[Any, Any, Any], year: FromQuery[int | None] = None) -> Template:
     """Form for a new goal of the fiscal year the list was showing (next year's before April)."""
     form_year = _goal_year(year) or fiscal_year(today())
-    context = _context(GoalForm(), await _standards(), new_id=str(uuid.uuid4()), today_fiscal_year=form_year)
+    context = _context(
+        GoalForm(),
+        await _standards(),
+        new_id=str(uuid.uuid4()),
+        today_fiscal_year=form_year,
+        list_url=_list_of(form_year),
+    )
     return render(request, "goals/new.html", context)
 
 

@@ -35,6 +35,7 @@ from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
 from server.monitoring import health, metrics
 from server.monitoring import routes as monitoring_routes
+from server.office_calendar import routes as calendar_routes
 from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
@@ -79,6 +80,7 @@ FEATURE_ROUTES = [
     *monitoring_routes.routes,
     *plan_routes.routes,
     *team_routes.routes,
+    *calendar_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024

@@ -108,6 +108,12 @@ CARDS = (
         frozenset({Role.ADMIN}),
     ),
     WorkCard(
+        N_("Office calendar"),
+        N_("National holidays, the New Year break and the ward's own closed days."),
+        "/admin/calendar",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
         N_("Sections"),
         N_("The sections (課) of the ward office and their order."),
         "/admin/sections",

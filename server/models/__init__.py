@@ -2,6 +2,7 @@
 
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
+from server.models.calendar import OfficeClosure
 from server.models.compliance import (
     APPLIES_TO_LABELS,
     RESULT_LABELS,
@@ -66,6 +67,7 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "OfficeClosure",
     "SampleContent",
     "TEAM_KIND_LABELS",
     "TEAM_ROLE_LABELS",

@@ -25,6 +25,7 @@ SAMPLE_PATH_VALUES = {
     "str": "x",
     "path": "css/app.css",
     "uuid": "00000000-0000-0000-0000-000000000001",
+    "date": "2027-02-15",
 }
 
 
@@ -212,6 +213,9 @@ PLAN_ROUTES: dict[tuple[str, str], set[Role] | None] = {
     ("GET", "/teams/{code:str}"): EVERYONE,
     ("POST", "/teams/{code:str}/members"): {Role.MANAGER},
     ("POST", "/teams/{code:str}/members/{membership_id:int}/remove"): {Role.MANAGER},
+    ("GET", "/admin/calendar"): {Role.ADMIN},
+    ("POST", "/admin/calendar/closures"): {Role.ADMIN},
+    ("POST", "/admin/calendar/closures/{day:date}/remove"): {Role.ADMIN},
     ("GET", "/healthz"): None,
     ("GET", "/metrics"): None,  # public to the guard; METRICS_TOKEN or METRICS_ALLOW decide
 }
@@ -221,6 +225,6 @@ def test_the_plan_team_and_operations_routes_have_exactly_their_roles(app: Lites
     declared = {
         (m, p): (None if opt.get("public") else set(opt.get("roles", ())))
         for m, p, opt in every_endpoint(app)
-        if p.startswith(("/plan", "/teams", "/voice/plan", "/healthz", "/metrics"))
+        if p.startswith(("/plan", "/teams", "/voice/plan", "/healthz", "/metrics", "/admin/calendar"))
     }
     assert declared == PLAN_ROUTES

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import zipfile
 from collections.abc import Mapping, Sequence
 
@@ -80,3 +81,20 @@ def _xlsx_rows(content: bytes, max_rows: int) -> list[list[str]]:
             break
     book.close()
     return table
+
+
+def previewed_rows(payload: str, max_rows: int) -> list[dict[str, str]] | None:
+    """The rows a preview page carried back to be confirmed (read again, never trusted): None when they
+    are not a list of text-to-text rows of the allowed length."""
+    try:
+        rows = json.loads(payload)
+    except ValueError:
+        return None
+    if not isinstance(rows, list) or not 0 < len(rows) <= max_rows:
+        return None
+    for row in rows:
+        if not isinstance(row, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in row.items()
+        ):
+            return None
+    return rows

@@ -21,7 +21,7 @@ from server.i18n import N_
 from server.models import APPLIES_TO_LABELS, AppliesTo, Role, ServiceStandard, ServiceStandardVersion
 from server.rendering import render
 from server.samples import service as samples
-from server.sheet_reading import SheetError
+from server.sheet_reading import SheetError, previewed_rows
 
 ADMIN = roles(Role.ADMIN)
 
@@ -136,15 +136,8 @@ async def import_preview(request: Request[Any, Any, Any]) -> Template:
 async def import_confirm(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
     """Write the previewed sheet: new standards, new versions of changed ones, and (when asked) retire
     those it does not list. Checked again, as the catalogue may have changed since the preview."""
-    try:
-        rows = json.loads(data.get("payload", ""))
-        valid = isinstance(rows, list) and all(
-            isinstance(r, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in r.items())
-            for r in rows
-        )
-    except ValueError:
-        valid = False
-    if not valid or not rows or len(rows) > standards_import.MAX_ROWS:
+    rows = previewed_rows(data.get("payload", ""), standards_import.MAX_ROWS)
+    if rows is None:
         return await _import_page(request, error=N_("Upload the sheet again."), status_code=422)
     checked = await standards_import.check(rows, {g.key for g in await service.groups()})
     if any(r.errors for r in checked):

@@ -24,7 +24,7 @@ from server.inspections.templates import ANSWER_TYPES, parse_body
 from server.models import InspectionTemplate, Role, TemplateStatus, User
 from server.rendering import render, request_language
 from server.samples import service as samples
-from server.sheet_reading import SheetError
+from server.sheet_reading import SheetError, previewed_rows
 from server.state import AppState
 from server.template_admin import service, sheet_import
 from server.template_admin.forms import (
@@ -489,15 +489,8 @@ async def import_confirm(
     """Draft the next version from the previewed sheet (checked again); the administrator reviews the
     draft in the editor and publishes it."""
     template = await _template(template_id)
-    try:
-        raw = json.loads(data.get("payload", ""))
-        valid = isinstance(raw, list) and all(
-            isinstance(r, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in r.items())
-            for r in raw
-        )
-    except ValueError:
-        valid = False
-    if not valid or not raw or len(raw) > sheet_import.MAX_ROWS:
+    raw = previewed_rows(data.get("payload", ""), sheet_import.MAX_ROWS)
+    if raw is None:
         return await _import_page(request, template, error=N_("Upload the sheet again."), status_code=422)
     rows = await _checked(template, raw)
     if any(r.errors for r in rows):

@@ -208,7 +208,8 @@ async def remove_part(template: InspectionTemplate, part_key: str) -> None:
     await _save_body(template, parts)
 
 
-def _item(key: str, form: ItemForm) -> Item:
+def item_of(key: str, form: ItemForm) -> Item:
+    """The item an item form (typed or read from a sheet) describes, under ``key``."""
     values = form.values()
     return Item(
         key=key,
@@ -234,7 +235,7 @@ async def add_item(template: InspectionTemplate, form: ItemForm) -> str:
     index = _part_index(parts, form.part)
     taken = {item.key for part in parts for item in part.items}
     key = await new_key(template.family, taken)
-    parts[index] = replace(parts[index], items=(*parts[index].items, _item(key, form)))
+    parts[index] = replace(parts[index], items=(*parts[index].items, item_of(key, form)))
     await _save_body(template, parts)
     return key
 
@@ -244,7 +245,7 @@ async def save_item(template: InspectionTemplate, item_key: str, form: ItemForm)
     require_draft(template)
     parts = parse_body(template.body)
     p, i = find_item(parts, item_key)
-    item = _item(item_key, form)
+    item = item_of(item_key, form)
     target = _part_index(parts, form.part)
     if target == p:
         items = list(parts[p].items)

@@ -17,6 +17,7 @@ from server.inspections.templates import Item, parse_body
 from server.models import InspectionTemplate
 from server.sheet_reading import read_sheet
 from server.template_admin.forms import parse_item
+from server.template_admin.service import item_of
 
 MAX_ROWS = 300
 COLUMNS = {
@@ -85,19 +86,7 @@ def check(rows: list[dict[str, str]], template: InspectionTemplate, known_keys: 
         if row.errors:
             row.status = "error"
         else:
-            values = form.values()
-            row.item = Item(
-                key=key,
-                text=str(values["text"]),
-                type=str(values["type"]),
-                required=bool(values["required"]),
-                unit=str(values["unit"]),
-                min=values["min"],  # type: ignore[arg-type]
-                max=values["max"],  # type: ignore[arg-type]
-                options=values["options"],  # type: ignore[arg-type]
-                standard=str(values["standard"]),
-                text_en=str(values["text_en"]),
-            )
+            row.item = item_of(key, form)
             before = current.get(key)
             if not key:
                 row.status = "new"

@@ -4,48 +4,34 @@ serves it."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from playwright.async_api import Browser, expect
 
 from tests.e2e.test_two_tablets import all_sent, tablet
 from tests.live_server import DEMO_PASSWORD, LiveServer
-from tests.pg_cluster import free_port
+from tests.pg_cluster import free_port, scratch_database
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture(scope="module")
 def instances(postgres_server_url: str) -> Iterator[list[LiveServer]]:
-    name = f"madoguchi_e2e_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(postgres_server_url)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     shared = Path(tempfile.mkdtemp(prefix="madoguchi-e2e-pg-"))
-    url = postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
-    servers = [LiveServer(data_dir=shared, port=free_port(), database_url=url) for _ in range(2)]
-    servers[0].madoguchi("migrate")
-    servers[0].madoguchi("seed-demo", "--password", DEMO_PASSWORD)
-    try:
-        yield [server.start() for server in servers]
-    finally:
-        for server in servers:
-            server.stop()
-        shutil.rmtree(shared, ignore_errors=True)
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database(postgres_server_url, "madoguchi_e2e") as url:
+        servers = [LiveServer(data_dir=shared, port=free_port(), database_url=url) for _ in range(2)]
+        servers[0].madoguchi("migrate")
+        servers[0].madoguchi("seed-demo", "--password", DEMO_PASSWORD)
+        try:
+            yield [server.start() for server in servers]
+        finally:
+            for server in servers:
+                server.stop()
+            shutil.rmtree(shared, ignore_errors=True)
 
 
 async def test_each_tablet_on_its_own_instance_merges_offline_edits(

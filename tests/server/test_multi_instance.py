@@ -20,7 +20,7 @@ import pytest
 import pytest_asyncio
 
 from tests.live_server import DEMO_PASSWORD, ROOT, LiveServer
-from tests.pg_cluster import free_port
+from tests.pg_cluster import free_port, scratch_database
 from tests.server.conftest import post_form, sign_in
 from tests.server.test_okuyami_desk import ANSWERS, start_case
 
@@ -30,18 +30,8 @@ HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
 
 @pytest.fixture(scope="module")
 def database_url(postgres_server_url: str) -> Iterator[str]:
-    name = f"madoguchi_multi_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(postgres_server_url)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    yield postgres_server_url.rsplit("/", 1)[0] + f"/{name}"
-    asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with scratch_database(postgres_server_url, "madoguchi_multi") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -34,11 +34,15 @@ from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
 from server.inspections import routes as inspection_routes
+from server.monitoring import health, metrics
+from server.monitoring import routes as monitoring_routes
+from server.office_calendar import routes as calendar_routes
 from server.okuyami import engine_data as okuyami_engine_data
 from server.okuyami import routes as okuyami_routes
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.service import purge_on_schedule
 from server.parameter_bounds import bounded_integers
+from server.plan import routes as plan_routes
 from server.reports import routes as report_routes
 from server.rounds import routes as round_routes
 from server.security_headers import add_security_headers
@@ -48,6 +52,7 @@ from server.sync_api import files as sync_files
 from server.sync_api import pages as sync_pages
 from server.sync_api import routes as sync_routes
 from server.sync_api.service import SyncService
+from server.teams import routes as team_routes
 from server.template_admin import routes as template_admin_routes
 from server.templating import STATIC_DIR, build_environment, release_fingerprint
 from server.voice import routes as voice_routes
@@ -76,6 +81,10 @@ FEATURE_ROUTES = [
     *catalogue_routes.routes,
     *compliance_routes.routes,
     *rate_routes.routes,
+    *monitoring_routes.routes,
+    *plan_routes.routes,
+    *team_routes.routes,
+    *calendar_routes.routes,
 ]
 
 MAX_FORM_BYTES = 2 * 1024 * 1024
@@ -91,6 +100,7 @@ def create_app(settings: Settings) -> Litestar:
         catalogs=Catalogs(),
         asset_version=asset_version,
         sync=SyncService(settings.secret_key, settings.data_dir),
+        migrations=health.known_migrations(),
     )
     environment = build_environment(asset_version)
 
@@ -136,7 +146,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[*FEATURE_ROUTES, static],
         guards=[access_guard, bounded_integers],
         plugins=[HTMXPlugin()],
-        middleware=[session_config.middleware],
+        middleware=[metrics.request_middleware(), session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -145,7 +155,8 @@ def create_app(settings: Settings) -> Litestar:
             cookie_samesite="lax",
             header_name="x-csrftoken",
             # The sync API is JSON-only and demands its own header, which a cross-site form cannot send.
-            exclude=["/api/sync"],
+            # Health checks and scrapes are GETs from machines: no cookie for them.
+            exclude=["/api/sync", "/healthz", "/metrics"],
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},

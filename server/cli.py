@@ -41,7 +41,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     collector.settle()
     print(f"Madoguchi is running at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level, proxy_headers=False)
+    # Forwarded headers are believed only from the configured proxies: anyone else could forge them.
+    proxies = settings.forwarded_allow_ips
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=args.log_level,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+    )
     return 0
 
 

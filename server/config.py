@@ -6,6 +6,7 @@ command line (``madoguchi serve`` and friends) and tests build ``Settings`` dire
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -91,6 +92,18 @@ class Settings:
     """DEFAULT_WARD: the ward of new accounts and of data stored before wards existed (one of Kawasaki's
     seven: 川崎区, 幸区, 中原区, 高津区, 宮前区, 多摩区, 麻生区)."""
 
+    metrics_token: str = field(default="", repr=False)
+    """METRICS_TOKEN: a Prometheus server sending ``Authorization: Bearer <token>`` may read ``/metrics``."""
+
+    metrics_allow: tuple[str, ...] = ()
+    """METRICS_ALLOW: addresses or networks (comma-separated, e.g. ``127.0.0.1,10.0.5.0/24``) that may read
+    ``/metrics`` without the token. With neither setting ``/metrics`` is off."""
+
+    forwarded_allow_ips: str = ""
+    """FORWARDED_ALLOW_IPS: addresses of the reverse proxies (comma-separated) whose ``X-Forwarded-For`` and
+    ``X-Forwarded-Proto`` are believed, so sign-in pauses, the public form's limit, the audit log and
+    METRICS_ALLOW see the person's address instead of the proxy's. Empty: headers are ignored."""
+
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from environment variables (``os.environ`` when none are given)."""
@@ -121,6 +134,18 @@ class Settings:
         database_url = env.get("DATABASE_URL", "") or f"sqlite://{data_dir / 'madoguchi.sqlite3'}"
         if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "asyncpg://")):
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
+        metrics_allow = tuple(e.strip() for e in env.get("METRICS_ALLOW", "").split(",") if e.strip())
+        for entry in metrics_allow:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(f"METRICS_ALLOW: not an address or network: {entry!r}") from None
+        proxies = ",".join(e.strip() for e in env.get("FORWARDED_ALLOW_IPS", "").split(",") if e.strip())
+        for entry in proxies.split(",") if proxies else []:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise SettingsError(f"FORWARDED_ALLOW_IPS: not an address or network: {entry!r}") from None
         return cls(
             database_url=database_url,
             secret_key=env.get("SECRET_KEY", "") or load_or_create_secret(data_dir),
@@ -139,6 +164,9 @@ class Settings:
             okuyami_slots_per_day=slots,
             okuyami_purge_hours=purge_hours,
             default_ward=ward,
+            metrics_token=env.get("METRICS_TOKEN", ""),
+            metrics_allow=metrics_allow,
+            forwarded_allow_ips=proxies,
         )
 
     @staticmethod

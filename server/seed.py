@@ -11,6 +11,7 @@ from pathlib import Path
 from server.auth import service as auth_service
 from server.inspections.templates import seed_rounds, seed_templates
 from server.models import Role, Section, User
+from server.samples import service as samples
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -53,11 +54,16 @@ async def seed_demo(password: str | None = None) -> list[DemoLogin]:
     """Sections, the service-standard catalogue, plus one account per role. Existing demo accounts get
     the new password."""
     from server.compliance.service import seed_standards
+    from server.plan.service import seed_plan
 
     await seed_sections()
-    await seed_templates()
+    # What Madoguchi seeds as examples is marked as such until the ward adopts or replaces it.
+    for family in await seed_templates():
+        await samples.mark(samples.template_key(family))
     await seed_rounds()
-    await seed_standards()
+    if await seed_standards():
+        await samples.mark(samples.STANDARDS)
+    await seed_plan()
     logins = []
     for login, name, role, section_code in DEMO_ACCOUNTS:
         section = await Section.get(code=section_code)

@@ -15,3 +15,4 @@ class AppState:
     catalogs: Catalogs
     asset_version: str
     sync: SyncService
+    migrations: frozenset[str] = frozenset()  # the migration modules this code ships, for /healthz

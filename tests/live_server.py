@@ -25,15 +25,18 @@ class LiveServer:
     port: int
     release: str = ""
     process: subprocess.Popen[bytes] | None = None
+    database_url: str = ""  # empty: a SQLite file in the data directory
+    extra_env: dict[str, str] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        database = f"sqlite://{self.data_dir / 'e2e.sqlite3'}"
+        database = self.database_url or f"sqlite://{self.data_dir / 'e2e.sqlite3'}"
         return {**os.environ, "DATA_DIR": str(self.data_dir), "RELEASE": self.release,
-                "DATABASE_URL": database, "SECRET_KEY": "e2e-" + "s" * 40}  # fmt: skip
+                "DATABASE_URL": database, "SECRET_KEY": "e2e-" + "s" * 40,
+                **(self.extra_env or {})}  # fmt: skip
 
     def madoguchi(self, *args: str) -> None:
         subprocess.run([sys.executable, "-m", "server", *args], cwd=ROOT, env=self.env(), check=True,

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
+from tortoise.transactions import in_transaction
 
 from server.audit import record
 from server.auth.guards import roles
-from server.compliance import service
+from server.compliance import service, standards_import
 from server.compliance.forms import StandardForm, parse_standard
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import APPLIES_TO_LABELS, AppliesTo, Role, ServiceStandard, ServiceStandardVersion
 from server.rendering import render
+from server.samples import service as samples
+from server.sheet_reading import SheetError, previewed_rows
 
 ADMIN = roles(Role.ADMIN)
 
@@ -54,8 +59,108 @@ async def list_standards(request: Request[Any, Any, Any]) -> Template:
     """The catalogue by group, retired standards included (marked)."""
     standards = await ServiceStandard.all().order_by("sort_order", "code")
     return render(
-        request, "admin/standards.html", {"standards": standards, "applies_labels": APPLIES_TO_LABELS}
+        request,
+        "admin/standards.html",
+        {
+            "standards": standards,
+            "applies_labels": APPLIES_TO_LABELS,
+            "sample": await samples.is_sample(samples.STANDARDS),
+            "imported": request.query_params.get("imported"),
+        },
     )
+
+
+@post("/admin/standards/adopt", opt=ADMIN)
+async def adopt_standards(request: Request[Any, Any, Any]) -> Redirect:
+    """The ward takes the seeded example catalogue as its own, as it stands."""
+    if await samples.adopt(samples.STANDARDS, _user(request)):
+        await record(request, "sample_adopted", target_type="service_standard", target_id="catalogue")
+    return Redirect("/admin/standards")
+
+
+IMPORT_LIMIT = 2 * 1024 * 1024
+
+
+async def _import_page(
+    request: Request[Any, Any, Any],
+    rows: list[standards_import.ImportRow] | None = None,
+    error: str = "",
+    status_code: int = 200,
+    error_values: dict[str, object] | None = None,
+) -> Template:
+    missing = standards_import.missing_from(rows, await ServiceStandard.all()) if rows else []
+    counts = {
+        status: sum(1 for r in rows or [] if r.status == status)
+        for status in ("new", "changed", "same", "error")
+    }
+    return render(
+        request,
+        "admin/standards_import.html",
+        {
+            "rows": rows,
+            "missing": missing,
+            "counts": counts,
+            "error": error,
+            "error_values": error_values or {},
+            "payload": json.dumps([r.values for r in rows], ensure_ascii=False) if rows else "",
+            "applies_labels": {a.value: label for a, label in APPLIES_TO_LABELS.items()},
+        },
+        status_code=status_code,
+    )
+
+
+@get("/admin/standards/import", opt=ADMIN)
+async def import_form(request: Request[Any, Any, Any]) -> Template:
+    return await _import_page(request)
+
+
+@post("/admin/standards/import", opt=ADMIN, request_max_body_size=IMPORT_LIMIT + 64 * 1024)
+async def import_preview(request: Request[Any, Any, Any]) -> Template:
+    """Read the uploaded sheet and show what each row would do; nothing is written yet."""
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await _import_page(request, error=N_("Choose a CSV or Excel file."), status_code=422)
+    content = await upload.read()
+    try:
+        rows = standards_import.read_rows(content)
+    except SheetError as problem:
+        return await _import_page(
+            request, error=problem.message, error_values=problem.values, status_code=422
+        )
+    checked = await standards_import.check(rows, {g.key for g in await service.groups()})
+    return await _import_page(request, checked, status_code=422 if any(r.errors for r in checked) else 200)
+
+
+@post("/admin/standards/import/confirm", opt=ADMIN, request_max_body_size=IMPORT_LIMIT)
+async def import_confirm(request: Request[Any, Any, Any], data: FormBody) -> Template | Redirect:
+    """Write the previewed sheet: new standards, new versions of changed ones, and (when asked) retire
+    those it does not list. Checked again, as the catalogue may have changed since the preview."""
+    rows = previewed_rows(data.get("payload", ""), standards_import.MAX_ROWS)
+    if rows is None:
+        return await _import_page(request, error=N_("Upload the sheet again."), status_code=422)
+    checked = await standards_import.check(rows, {g.key for g in await service.groups()})
+    if any(r.errors for r in checked):
+        return await _import_page(request, checked, status_code=422)
+    login = _user(request).login
+    written = 0
+    async with in_transaction():
+        for row in checked:
+            if row.status == "same":
+                continue
+            values = {**row.values, "sort_order": int(row.values["sort_order"])}
+            standard = await service.save_standard(row.current, values, login)
+            await service.set_active(standard, True, login)
+            written += 1
+        retired = []
+        if data.get("retire_missing") == "1":
+            for standard in standards_import.missing_from(checked, await ServiceStandard.all()):
+                await service.set_active(standard, False, login)
+                retired.append(standard.code)
+        await samples.adopt(samples.STANDARDS, _user(request), how="imported")
+    await record(request, "standards_imported", target_type="service_standard", target_id="catalogue",
+                 detail={"rows": len(checked), "written": written, "retired": retired})  # fmt: skip
+    return Redirect(f"/admin/standards?imported={written}")
 
 
 @get("/admin/standards/new", opt=ADMIN)
@@ -153,4 +258,15 @@ async def retire_standard(
     return Redirect(f"/admin/standards/{standard.id}")
 
 
-routes = [list_standards, new_standard, create_standard, edit_standard, update_standard, retire_standard]
+routes = [
+    list_standards,
+    adopt_standards,
+    import_form,
+    import_preview,
+    import_confirm,
+    new_standard,
+    create_standard,
+    edit_standard,
+    update_standard,
+    retire_standard,
+]

@@ -17,6 +17,7 @@ from server.calendar_ja import fiscal_year
 from server.conflicts.service import FIELD_LABELS
 from server.form_body import FormBody
 from server.goals.forms import STATUS_LABELS, GoalForm, parse_goal
+from server.i18n import N_
 from server.models import Role, Section, SectionGoal, ServiceStandard, User
 from server.rendering import render
 from server.state import AppState
@@ -200,33 +201,59 @@ async def save_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID
     return Redirect(f"/goals/{goal_id}")
 
 
+def _list_of(year: int) -> str:
+    """The goals list of ``year``: the plain address for this fiscal year."""
+    return "/goals" if year == fiscal_year(today()) else f"/goals?year={year}"
+
+
+def _goal_year(raw: Any) -> int | None:
+    """The fiscal year a new goal is for: the page it was opened from, this year, the next (drafted
+    before April) or the last (written up late); anything else is refused rather than moved."""
+    current = fiscal_year(today())
+    try:
+        year = int(raw) if raw not in (None, "") else current
+    except (TypeError, ValueError):
+        return None
+    return year if current - 1 <= year <= current + 1 else None
+
+
 @post("/goals/new", opt=GOAL_USERS)
 async def create_goal(request: Request[Any, Any, Any]) -> Template | Redirect:
-    """A new goal for one's own section in the current fiscal year."""
+    """A new goal for one's own section, in the fiscal year the form was opened for."""
     standards = await _standards()
     data, ticked = await _posted(request)
     form = parse_goal(data, ticked, {s.code for s in standards})
     user = _user(request)
+    year = _goal_year(data.get("fiscal_year"))
+    if year is None:
+        form.errors["form"] = N_("Goals can be added for last, this or next fiscal year only.")
     if form.errors:
         context = _context(
             form,
             standards,
             new_id=data.get("id") or str(uuid.uuid4()),
-            today_fiscal_year=fiscal_year(today()),
+            today_fiscal_year=year or fiscal_year(today()),
+            list_url=_list_of(year or fiscal_year(today())),
         )
         return render(request, "goals/new.html", context, status_code=422)
+    assert year is not None
     goal_id = data.get("id") or str(uuid.uuid4())
     state: AppState = request.app.state.madoguchi
-    fields = {**form.values(), "section_id": user.section_id, "fiscal_year": fiscal_year(today())}
+    fields = {**form.values(), "section_id": user.section_id, "fiscal_year": year}
     await state.sync.web_write(user, "section_goals", str(uuid.UUID(goal_id)), Kind.CREATE, fields, None)
-    return Redirect("/goals")
+    return Redirect(_list_of(year))
 
 
 @get("/goals/new", opt=GOAL_USERS)
-async def new_goal(request: Request[Any, Any, Any]) -> Template:
-    """Form for a new goal."""
+async def new_goal(request: Request[Any, Any, Any], year: FromQuery[int | None] = None) -> Template:
+    """Form for a new goal of the fiscal year the list was showing (next year's before April)."""
+    form_year = _goal_year(year) or fiscal_year(today())
     context = _context(
-        GoalForm(), await _standards(), new_id=str(uuid.uuid4()), today_fiscal_year=fiscal_year(today())
+        GoalForm(),
+        await _standards(),
+        new_id=str(uuid.uuid4()),
+        today_fiscal_year=form_year,
+        list_url=_list_of(form_year),
     )
     return render(request, "goals/new.html", context)
 

@@ -18,6 +18,18 @@ class WorkCard:
 
 CARDS = (
     WorkCard(
+        N_("Service improvement plan"),
+        N_("This year's plan: its policies, what sections and teams do, the items the city requires."),
+        "/plan",
+        frozenset(Role),
+    ),
+    WorkCard(
+        N_("Service promotion teams"),
+        N_("The five working teams and the council: members from every section and what each team does."),
+        "/teams",
+        frozenset(Role),
+    ),
+    WorkCard(
         N_("Workplace inspections"),
         N_("Walk through counters, signs and safety with the checklist; works offline."),
         "/inspections",
@@ -93,6 +105,12 @@ CARDS = (
         N_("Users"),
         N_("Add staff accounts, set roles and sections, reset passwords."),
         "/admin/users",
+        frozenset({Role.ADMIN}),
+    ),
+    WorkCard(
+        N_("Office calendar"),
+        N_("National holidays, the New Year break and the ward's own closed days."),
+        "/admin/calendar",
         frozenset({Role.ADMIN}),
     ),
     WorkCard(

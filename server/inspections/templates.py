@@ -133,9 +133,9 @@ async def published() -> list[InspectionTemplate]:
     return list(latest.values())
 
 
-async def seed_templates() -> int:
-    """Publish version 1 of each seeded template that is not in the database yet; returns how many."""
-    created = 0
+async def seed_templates() -> list[str]:
+    """Publish version 1 of each seeded template that is not in the database yet; returns their families."""
+    created = []
     for row in json.loads(DATA_FILE.read_text(encoding="utf-8")):
         if await InspectionTemplate.exists(family=row["code"]):
             continue
@@ -149,7 +149,7 @@ async def seed_templates() -> int:
             body=dump_body(parse_body(row["sections"])),
             published_by="seed",
         )
-        created += 1
+        created.append(row["code"])
     return created
 
 

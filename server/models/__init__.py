@@ -2,6 +2,7 @@
 
 from server.models.accounts import Role, Section, User
 from server.models.audit import AuditEvent
+from server.models.calendar import OfficeClosure
 from server.models.compliance import (
     APPLIES_TO_LABELS,
     RESULT_LABELS,
@@ -17,6 +18,7 @@ from server.models.compliance import (
     ServiceStandard,
     ServiceStandardVersion,
 )
+from server.models.content import SampleContent
 from server.models.devices import Device
 from server.models.feedback import Feedback, FeedbackSection
 from server.models.inspections import (
@@ -28,6 +30,18 @@ from server.models.inspections import (
     TemplateStatus,
 )
 from server.models.okuyami import OkuyamiAppointment, OkuyamiCase
+from server.models.plan import (
+    TEAM_KIND_LABELS,
+    TEAM_ROLE_LABELS,
+    PlanItem,
+    PlanPolicy,
+    PlanStatus,
+    ServicePlan,
+    Team,
+    TeamKind,
+    TeamMembership,
+    TeamRole,
+)
 from server.models.rollups import (
     ActionCloseDays,
     ActionClosedTally,
@@ -53,6 +67,18 @@ from server.models.sync import (
 )
 
 __all__ = [
+    "OfficeClosure",
+    "SampleContent",
+    "TEAM_KIND_LABELS",
+    "TEAM_ROLE_LABELS",
+    "PlanItem",
+    "PlanPolicy",
+    "PlanStatus",
+    "ServicePlan",
+    "Team",
+    "TeamKind",
+    "TeamMembership",
+    "TeamRole",
     "APPLIES_TO_LABELS",
     "RESULT_LABELS",
     "AppliesTo",

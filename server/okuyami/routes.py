@@ -24,6 +24,7 @@ from server.auth.guards import PUBLIC, roles
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
+from server.office_calendar import service as office_calendar
 from server.okuyami import engine_data, service, sheets
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.engine_data import CATALOGUE_PATH, INTAKE_PATH
@@ -404,7 +405,7 @@ async def save_progress(
 
 
 async def _appointments_page(
-    request: Request[Any, Any, Any], day: dt.date, form: BookingForm, status_code: int = 200
+    request: Request[Any, Any, Any], day: dt.date, form: BookingForm, status_code: int = 200, closed: str = ""
 ) -> Template:
     slots = _state(request).settings.okuyami_slots_per_day
     ward = _user(request).ward
@@ -421,6 +422,7 @@ async def _appointments_page(
         "slots": range(1, slots + 1),
         "slot_options": [(str(n), str(n)) for n in range(1, slots + 1)],
         "form": form,
+        "closed_reason": closed or await office_calendar.closed_reason(ward, day),
     }
     # Callers' names and numbers: never kept in a cache (bookings need the network anyway).
     return render(request, "okuyami/appointments.html", context, status_code=status_code, personal_data=True)
@@ -439,20 +441,26 @@ async def book(request: Request[Any, Any, Any], data: FormBody) -> Template | Re
     settings = _state(request).settings
     form = parse_booking(dict(data), today(), settings.okuyami_slots_per_day)
     booking = None
+    closed = ""
     if not form.errors:
-        booking = await service.book_slot(
-            _user(request).ward,
-            form.parsed_day,
-            int(form.slot),
-            form.caller_name,
-            form.caller_phone,
-            _user(request).login,
-        )
-        if booking is None:
-            form.errors["slot"] = N_("This slot is already booked.")
+        try:
+            booking = await service.book_slot(
+                _user(request).ward,
+                form.parsed_day,
+                int(form.slot),
+                form.caller_name,
+                form.caller_phone,
+                _user(request).login,
+            )
+        except service.DeskClosed as refused:
+            form.errors["day"] = N_("The office is closed on this day. Choose an open day.")
+            closed = refused.reason
+        else:
+            if booking is None:
+                form.errors["slot"] = N_("This slot is already booked.")
     if form.errors or booking is None:
-        day = form.parsed_day if "day" not in form.errors else today()
-        return await _appointments_page(request, day, form, status_code=422)
+        day = form.parsed_day if "day" not in form.errors or closed else today()
+        return await _appointments_page(request, day, form, status_code=422, closed=closed)
     await audit.record(
         request, "okuyami.appointment_booked", target_type="okuyami_appointment", target_id=booking.id
     )

@@ -18,6 +18,8 @@ from tortoise.transactions import in_transaction
 from server import audit
 from server.db import checkpoint_sqlite
 from server.models import OkuyamiAppointment, OkuyamiCase
+from server.monitoring import metrics
+from server.office_calendar import service as office_calendar
 from server.okuyami.catalogue import default_catalogue
 from server.okuyami.guide import Guide, build_guide
 from server.okuyami.intake import Intake, IntakeError, parse_intake
@@ -140,12 +142,24 @@ async def due_for_purge(today: dt.date, retention_days: int) -> list[OkuyamiCase
     return await OkuyamiCase.filter(status="closed", purged=False, closed_on__lte=limit)
 
 
+class DeskClosed(Exception):
+    """The office is closed that day: ``reason`` names the holiday, the New Year break or the closure."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 async def book_slot(
     ward: str, day: dt.date, slot: int, caller_name: str, caller_phone: str, login: str
 ) -> OkuyamiAppointment | None:
-    """Book a free slot, or None when it is taken. The check and the booking are one transaction, and on
+    """Book a free slot, or None when it is taken; a day the office is closed raises ``DeskClosed``. The
+    check and the booking are one transaction, and on
     PostgreSQL the ward's day is locked for it, so two people booking the same slot at the same moment
     (or two server instances) never both succeed. (SQLite: a transaction holds the only connection.)"""
+    reason = await office_calendar.closed_reason(ward, day)
+    if reason:
+        raise DeskClosed(reason)
     async with in_transaction() as conn:
         if conn.capabilities.dialect == "postgres":
             key = f"okuyami-booking:{ward}:{day.isoformat()}"
@@ -165,11 +179,15 @@ async def book_slot(
 async def week_of_slots(
     ward: str, start: dt.date, slots_per_day: int, days: int = 10
 ) -> list[tuple[dt.date, int]]:
-    """The next working days from ``start`` with the number of free slots of each, at the ward's desk."""
+    """The next days the office is open from ``start`` with the number of free slots of each, at the
+    ward's desk (weekends, national holidays, the New Year break and the ward's closures left out)."""
     result: list[tuple[dt.date, int]] = []
+    calendar = await office_calendar.OfficeCalendar.load(
+        ward, start, start + dt.timedelta(days=days * 3 + 14)
+    )
     day = start
     while len(result) < days:
-        if day.weekday() < 5:
+        if calendar.is_open(day):
             booked = await OkuyamiAppointment.filter(ward=ward, day=day, cancelled=False).count()
             result.append((day, max(slots_per_day - booked, 0)))
         day += dt.timedelta(days=1)
@@ -252,6 +270,8 @@ async def purge_on_schedule(sync: SyncService, retention_days: int, every_hours:
     while True:
         try:
             await retention_run(sync, office_today(), retention_days, "scheduled")
+            metrics.record_purge(ok=True)
         except Exception:
+            metrics.record_purge(ok=False)
             log.exception("okuyami retention purge failed; it runs again in %d hour(s)", every_hours)
         await asyncio.sleep(every_hours * 3600)

@@ -13,6 +13,7 @@ from litestar.params import FromQuery
 from server.auth.guards import SIGNED_IN
 from server.devices import service as devices
 from server.models import Device, User
+from server.monitoring import metrics
 from server.sync_api.service import SyncService
 from server.sync_api.transport import (
     MAX_PUSH_BYTES,
@@ -95,6 +96,7 @@ async def push(request: Request[Any, Any, Any]) -> Response[dict[str, Any]]:
         return Response({"error": "gap", "expected_seq": gap.expected_seq}, status_code=409)
     device.last_seen_at = device.last_sync_at = now()
     await device.save(update_fields=["last_seen_at", "last_sync_at"])
+    metrics.record_push(response.results)
     return Response({**asdict(response), "server_time": now().isoformat()}, status_code=200)
 
 
@@ -110,6 +112,7 @@ async def pull(
         page = await _service(request).pull(_user(request), cursor, limit)
     except CursorError:
         raise PayloadError([{"path": "cursor", "message": "not a cursor this server issued"}]) from None
+    metrics.record_pull(len(page.changes))
     return {**asdict(page), "server_time": now().isoformat()}
 
 

@@ -6,9 +6,11 @@ field), so the editor works without script; published and retired versions are r
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar import Request, get, post
+from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
@@ -17,11 +19,14 @@ from server.audit import record
 from server.auth.guards import roles
 from server.compliance.service import active_standards
 from server.form_body import FormBody
+from server.i18n import N_
 from server.inspections.templates import ANSWER_TYPES, parse_body
 from server.models import InspectionTemplate, Role, TemplateStatus, User
 from server.rendering import render, request_language
+from server.samples import service as samples
+from server.sheet_reading import SheetError, previewed_rows
 from server.state import AppState
-from server.template_admin import service
+from server.template_admin import service, sheet_import
 from server.template_admin.forms import (
     FREQUENCY_LABELS,
     STATUS_LABELS,
@@ -122,7 +127,11 @@ async def list_templates(request: Request[Any, Any, Any]) -> Template:
     return render(
         request,
         "template_admin/index.html",
-        {"families": await service.families(), **(await _choices(request))},
+        {
+            "families": await service.families(),
+            "samples": await samples.sample_keys(),
+            **(await _choices(request)),
+        },
     )
 
 
@@ -405,7 +414,108 @@ async def publish(request: Request[Any, Any, Any], template_id: FromPath[int]) -
         target_id=template.id,
         detail={"family": template.family, "version": template.version, "retired": retired},
     )
+    # A version the ward wrote itself replaces the seeded example.
+    await samples.adopt(samples.template_key(template.family), _user(request), how="replaced")
     return Redirect(f"{BASE}/{template.id}")
+
+
+IMPORT_LIMIT = 2 * 1024 * 1024
+
+
+async def _import_page(
+    request: Request[Any, Any, Any],
+    template: InspectionTemplate,
+    rows: list[sheet_import.ChecklistRow] | None = None,
+    raw: list[dict[str, str]] | None = None,
+    error: str = "",
+    error_values: dict[str, object] | None = None,
+    status_code: int = 200,
+) -> Template:
+    counts = {k: sum(1 for r in rows or [] if r.status == k) for k in ("new", "reworded", "same", "error")}
+    return render(
+        request,
+        "template_admin/import.html",
+        {
+            "template": template,
+            "rows": rows,
+            "counts": counts,
+            "payload": json.dumps(raw, ensure_ascii=False) if raw else "",
+            "error": error,
+            "error_values": error_values or {},
+            "draft": await service.draft_of(template.family),
+            **(await _choices(request)),
+        },
+        status_code=status_code,
+    )
+
+
+async def _checked(
+    template: InspectionTemplate, raw: list[dict[str, str]]
+) -> list[sheet_import.ChecklistRow]:
+    return sheet_import.check(
+        raw, template, await service.used_keys(template.family), set(await active_standards())
+    )
+
+
+@get(f"{BASE}/{{template_id:int}}/import", opt=ADMIN)
+async def import_form(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Template:
+    return await _import_page(request, await _template(template_id))
+
+
+@post(f"{BASE}/{{template_id:int}}/import", opt=ADMIN, request_max_body_size=IMPORT_LIMIT + 64 * 1024)
+async def import_preview(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Template:
+    """Read the uploaded checklist and show what each row becomes; nothing is written yet."""
+    template = await _template(template_id)
+    form = await request.form()
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return await _import_page(request, template, error=N_("Choose a CSV or Excel file."), status_code=422)
+    try:
+        raw = sheet_import.read_rows(await upload.read())
+    except SheetError as problem:
+        return await _import_page(
+            request, template, error=problem.message, error_values=problem.values, status_code=422
+        )
+    rows = await _checked(template, raw)
+    return await _import_page(
+        request, template, rows, raw, status_code=422 if any(r.errors for r in rows) else 200
+    )
+
+
+@post(f"{BASE}/{{template_id:int}}/import/confirm", opt=ADMIN, request_max_body_size=IMPORT_LIMIT)
+async def import_confirm(
+    request: Request[Any, Any, Any], template_id: FromPath[int], data: FormBody
+) -> Template | Redirect:
+    """Draft the next version from the previewed sheet (checked again); the administrator reviews the
+    draft in the editor and publishes it."""
+    template = await _template(template_id)
+    raw = previewed_rows(data.get("payload", ""), sheet_import.MAX_ROWS)
+    if raw is None:
+        return await _import_page(request, template, error=N_("Upload the sheet again."), status_code=422)
+    rows = await _checked(template, raw)
+    if any(r.errors for r in rows):
+        return await _import_page(request, template, rows, raw, status_code=422)
+    try:
+        draft = await service.import_version(template, sheet_import.grouped(rows))
+    except EditRefused as refused:
+        return await _import_page(request, template, rows, raw, error=refused.message, status_code=409)
+    await record(
+        request,
+        "inspection_template_imported",
+        target_type="inspection_template",
+        target_id=draft.id,
+        detail={"family": draft.family, "version": draft.version, "items": len(rows)},
+    )
+    return Redirect(f"{BASE}/{draft.id}")
+
+
+@post(f"{BASE}/{{template_id:int}}/adopt", opt=ADMIN)
+async def adopt_sample(request: Request[Any, Any, Any], template_id: FromPath[int]) -> Redirect:
+    """The ward takes the seeded example as its own checklist, as it stands."""
+    template = await _template(template_id)
+    if await samples.adopt(samples.template_key(template.family), _user(request)):
+        await record(request, "sample_adopted", target_type="inspection_template", target_id=template.family)
+    return Redirect(BASE)
 
 
 @post(f"{BASE}/{{template_id:int}}/discard", opt=ADMIN)
@@ -421,6 +531,10 @@ async def discard(request: Request[Any, Any, Any], template_id: FromPath[int]) -
 
 routes = [
     list_templates,
+    adopt_sample,
+    import_form,
+    import_preview,
+    import_confirm,
     new_family,
     create_family,
     show_version,

@@ -208,7 +208,8 @@ async def remove_part(template: InspectionTemplate, part_key: str) -> None:
     await _save_body(template, parts)
 
 
-def _item(key: str, form: ItemForm) -> Item:
+def item_of(key: str, form: ItemForm) -> Item:
+    """The item an item form (typed or read from a sheet) describes, under ``key``."""
     values = form.values()
     return Item(
         key=key,
@@ -234,7 +235,7 @@ async def add_item(template: InspectionTemplate, form: ItemForm) -> str:
     index = _part_index(parts, form.part)
     taken = {item.key for part in parts for item in part.items}
     key = await new_key(template.family, taken)
-    parts[index] = replace(parts[index], items=(*parts[index].items, _item(key, form)))
+    parts[index] = replace(parts[index], items=(*parts[index].items, item_of(key, form)))
     await _save_body(template, parts)
     return key
 
@@ -244,7 +245,7 @@ async def save_item(template: InspectionTemplate, item_key: str, form: ItemForm)
     require_draft(template)
     parts = parse_body(template.body)
     p, i = find_item(parts, item_key)
-    item = _item(item_key, form)
+    item = item_of(item_key, form)
     target = _part_index(parts, form.part)
     if target == p:
         items = list(parts[p].items)
@@ -312,3 +313,34 @@ async def discard(template: InspectionTemplate) -> None:
     """Throw a draft away (a new family's first draft takes the family with it)."""
     require_draft(template)
     await InspectionTemplate.filter(id=template.id, status=TemplateStatus.DRAFT).delete()
+
+
+async def import_version(
+    template: InspectionTemplate, parts_of_sheet: list[tuple[str, list[Item]]]
+) -> InspectionTemplate:
+    """The next version of ``template``'s family, drafted from a sheet: parts keep their keys where the
+    template has a part of the same title, new parts and new items get keys no version has used. The
+    version in use and every answered version stay as they are; an open draft is never overwritten."""
+    if await draft_of(template.family) is not None:
+        raise EditRefused(N_("A draft of this template is already open: publish or discard it first."))
+    published_version = await InspectionTemplate.filter(
+        family=template.family, status=TemplateStatus.PUBLISHED
+    ).first()
+    if published_version is None:
+        raise EditRefused(N_("A new version is made from the version in use."))
+    draft = await start_version(published_version)
+    titles = {part.title: part.key for part in parse_body(published_version.body)}
+    taken: set[str] = set()
+    parts = []
+    for title, items in parts_of_sheet:
+        key = titles.get(title) or await new_key(template.family, taken)
+        taken.add(key)
+        keyed = []
+        for item in items:
+            if not item.key:
+                item = replace(item, key=await new_key(template.family, taken))
+            taken.add(item.key)
+            keyed.append(item)
+        parts.append(Part(key=key, title=title, items=tuple(keyed)))
+    await _save_body(draft, parts)
+    return draft

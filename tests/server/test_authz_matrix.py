@@ -25,6 +25,7 @@ SAMPLE_PATH_VALUES = {
     "str": "x",
     "path": "css/app.css",
     "uuid": "00000000-0000-0000-0000-000000000001",
+    "date": "2027-02-15",
 }
 
 
@@ -105,6 +106,10 @@ INSPECTION_SCHEDULE_ROUTES = {
     ("POST", "/admin/templates/{template_id:int}/items/{item_key:str}/delete"): {Role.ADMIN},
     ("POST", "/admin/templates/{template_id:int}/publish"): {Role.ADMIN},
     ("POST", "/admin/templates/{template_id:int}/discard"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/adopt"): {Role.ADMIN},
+    ("GET", "/admin/templates/{template_id:int}/import"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/import"): {Role.ADMIN},
+    ("POST", "/admin/templates/{template_id:int}/import/confirm"): {Role.ADMIN},
     ("GET", "/inspections/rounds"): {Role.STAFF, Role.CHIEF, Role.MANAGER, Role.ADMIN},
     ("GET", "/inspections/rounds/manage"): {Role.ADMIN},
     ("POST", "/inspections/rounds/new"): {Role.ADMIN},
@@ -132,6 +137,10 @@ COMPLIANCE_ROUTES = {
     ("GET", "/admin/standards/{standard_id:int}"): {Role.ADMIN},
     ("POST", "/admin/standards/{standard_id:int}"): {Role.ADMIN},
     ("POST", "/admin/standards/{standard_id:int}/active"): {Role.ADMIN},
+    ("POST", "/admin/standards/adopt"): {Role.ADMIN},
+    ("GET", "/admin/standards/import"): {Role.ADMIN},
+    ("POST", "/admin/standards/import"): {Role.ADMIN},
+    ("POST", "/admin/standards/import/confirm"): {Role.ADMIN},
     ("GET", "/self-check"): STAFF_AND_CHIEF,
     ("POST", "/self-check/answer"): STAFF_AND_CHIEF,
     ("GET", "/self-check/section"): {Role.CHIEF},
@@ -201,3 +210,35 @@ def test_the_account_routes_are_for_everyone_signed_in(app: Litestar) -> None:
         (m, p): set(opt.get("roles", ())) for m, p, opt in every_endpoint(app) if p.startswith("/account")
     }
     assert declared == ACCOUNT_ROUTES
+
+
+EVERYONE = set(Role)
+# The year's plan and its teams: every member of staff reads them, residents read the published plan,
+# the 管理者 drafts and publishes the plan and keeps the teams' member lists. None: public.
+PLAN_ROUTES: dict[tuple[str, str], set[Role] | None] = {
+    ("GET", "/plan"): EVERYONE,
+    ("GET", "/plan/{year:int}"): EVERYONE,
+    ("GET", "/plan/{year:int}/edit"): {Role.MANAGER},
+    ("POST", "/plan/{year:int}/edit"): {Role.MANAGER},
+    ("POST", "/plan/{year:int}/copy"): {Role.MANAGER},
+    ("POST", "/plan/{year:int}/publish"): {Role.MANAGER},
+    ("GET", "/voice/plan"): None,
+    ("GET", "/teams"): EVERYONE,
+    ("GET", "/teams/{code:str}"): EVERYONE,
+    ("POST", "/teams/{code:str}/members"): {Role.MANAGER},
+    ("POST", "/teams/{code:str}/members/{membership_id:int}/remove"): {Role.MANAGER},
+    ("GET", "/admin/calendar"): {Role.ADMIN},
+    ("POST", "/admin/calendar/closures"): {Role.ADMIN},
+    ("POST", "/admin/calendar/closures/{day:date}/remove"): {Role.ADMIN},
+    ("GET", "/healthz"): None,
+    ("GET", "/metrics"): None,  # public to the guard; METRICS_TOKEN or METRICS_ALLOW decide
+}
+
+
+def test_the_plan_team_and_operations_routes_have_exactly_their_roles(app: Litestar) -> None:
+    declared = {
+        (m, p): (None if opt.get("public") else set(opt.get("roles", ())))
+        for m, p, opt in every_endpoint(app)
+        if p.startswith(("/plan", "/teams", "/voice/plan", "/healthz", "/metrics", "/admin/calendar"))
+    }
+    assert declared == PLAN_ROUTES

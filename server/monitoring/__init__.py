@@ -1,0 +1,1 @@
+"""What an operator watches: a health check for the load balancer and Prometheus metrics."""

@@ -1,0 +1,1 @@
+"""The office calendar: which days the ward office is open, for bookings and due dates."""

@@ -9,7 +9,7 @@ from typing import Any
 
 from server.models import Role, Section, SyncClient, SyncRecord, User
 from server.okuyami import records as okuyami_records
-from server.sync_api.registry import actor_for, make_authorize, project, registry
+from server.sync_api.registry import actor_for, make_audit, make_authorize, project, project_pull, registry
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
 from sync import (
@@ -42,14 +42,16 @@ class SyncService:
         self.registry = registry()
         self.secret = f"sync-cursor:{secret_key}".encode()
 
-    def engine_for(self, user: User) -> Engine:
+    def engine_for(self, user: User, client_id: str = "") -> Engine:
+        """The engine as one person's client uses it: that person's rules and audit events."""
         return Engine(
             self.store,
             self.registry,
             secret=self.secret,
             epoch=EPOCH,
-            authorize=make_authorize({user.login: user}),
+            authorize=make_authorize(user, client_id, self.store),
             on_change=project,
+            on_applied=make_audit(user),
         )
 
     async def actor(self, user: User) -> Actor:
@@ -61,15 +63,13 @@ class SyncService:
     async def push(self, user: User, request: PushRequest) -> PushResponse:
         ops = [okuyami_records.with_ward(op, user) for op in request.ops]
         request = PushRequest(client_id=request.client_id, ops=ops, schema_version=request.schema_version)
-        # A replayed operation is answered with its stored result: only those past this mark are new.
-        applied_before = await self.last_seq(request.client_id)
-        response = await self.engine_for(user).push(await self.actor(user), request)
-        fresh = [op for op in ops if op.client_seq > applied_before]
-        await okuyami_records.audit_tablet_views(user.login, fresh, response.results)
-        return response
+        return await self.engine_for(user, request.client_id).push(await self.actor(user), request)
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
-        return await self.engine_for(user).pull(await self.actor(user), cursor, limit)
+        """The next page of what the person may see, each row as their role receives it."""
+        page = await self.engine_for(user).pull(await self.actor(user), cursor, limit)
+        await project_pull(user, page.changes)
+        return page
 
     async def purge(self, table: str, record_ids: list[str]) -> list[str]:
         """Retention: remove records' content and history; tablets drop their copy at the next pull.

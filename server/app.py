@@ -29,6 +29,7 @@ from server.db import connected
 from server.devices import routes as device_routes
 from server.errors import handle_exception
 from server.feedback import routes as feedback_routes
+from server.form_text import form_text_middleware
 from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
@@ -132,7 +133,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[*FEATURE_ROUTES, static],
         guards=[access_guard],
         plugins=[HTMXPlugin()],
-        middleware=[session_config.middleware],
+        middleware=[form_text_middleware, session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

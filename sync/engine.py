@@ -175,7 +175,7 @@ class Engine:
             # this is a resolution (which names one).
             disputed = record is not None and (op.kind is Kind.RESOLVE or record.disputes != [])
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
-            outcome = apply(op, record, spec, arrival.ctx, open_conflicts)
+            outcome = apply(op, record, spec, arrival.ctx, open_conflicts, checked=True)
             if outcome.shown is None:
                 outcome.shown = outcome.record.values(spec)
             outcome.record.scope = spec.scope_of(outcome.shown)

@@ -452,13 +452,16 @@ def apply(
     open_conflicts: list[Conflict],
     *,
     fast: bool = True,
+    checked: bool = False,
 ) -> Outcome:
     """Apply ``op`` to a copy of ``record`` (``None`` when it does not exist yet). Raises ``Rejection``.
 
     ``fast=False`` takes the general path even where a shortcut exists: the property tests compare both.
+    ``checked=True``: the caller has passed the operation through ``check_op``, so its values are not
+    checked again.
     """
     if fast and record is None and op.kind is Kind.CREATE:
-        return _create_new(op, spec, ctx)
+        return _create_new(op, spec, ctx, checked)
     if record is not None and record.purged:
         raise Rejection("this record's personal data was purged under the retention rules")
     if (
@@ -466,11 +469,11 @@ def apply(
         and op.kind is Kind.PATCH
         and record is not None
         and _simple(op, record, spec, ctx, open_conflicts)
-        and (simple := _patch_simple(op, record, spec, ctx)) is not None
+        and (simple := _patch_simple(op, record, spec, ctx, checked)) is not None
     ):
         return simple
     if op.kind is Kind.CREATE:
-        fields = _create_fields(op, spec)
+        fields = _create_fields(op, spec, checked)
         if record is None:
             record = RecordState(table=spec.name, id=op.record_id, scope="", created_by=ctx.user)
         else:
@@ -490,14 +493,15 @@ def apply(
     elif op.kind is Kind.RESTORE:
         writer.delete(False)
     elif op.kind in (Kind.SET_ADD, Kind.SET_REMOVE):
-        _validate_fields(op, spec, fields, _SETS)
+        if not checked:
+            _validate_fields(op, spec, fields, _SETS)
         for name, elements in fields.items():
             if op.kind is Kind.SET_ADD:
                 writer.write(name, elements)
             else:
                 writer.remove(name, elements)
     else:
-        if op.kind is Kind.PATCH:
+        if op.kind is Kind.PATCH and not checked:
             _validate_fields(op, spec, fields, _PATCHABLE)
         for name, value in fields.items():
             writer.write(name, value)
@@ -538,7 +542,7 @@ def apply(
     )
 
 
-def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
+def _create_new(op: Op, spec: TableSpec, ctx: WriteContext, checked: bool = False) -> Outcome:
     """A ``create`` of a record that does not exist yet: half of all operations, and the general path's
     causality work (copying, superseding, settling, reconciling conflicts) has nothing to act on.
 
@@ -547,7 +551,7 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
     superseded, no sign-off can keep a write out (a locking status written by the same operation saw
     every field it wrote), no register holds two values and no conflict is wanted.
     """
-    fields = _create_fields(op, spec)
+    fields = _create_fields(op, spec, checked)
     record = RecordState(
         table=spec.name,
         id=op.record_id,
@@ -615,7 +619,9 @@ def _simple(
     return not _unseen(reader, record)
 
 
-def _patch_simple(op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext) -> Outcome | None:
+def _patch_simple(
+    op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext, checked: bool = False
+) -> Outcome | None:
     """A ``patch`` that ``_simple`` admits: about half of all operations. Its writer saw every entry, so
     each field it writes replaces the whole register (nothing concurrent is kept), nothing is merged, and
     with no register disputed before and none holding two values after, no conflict opens or closes;
@@ -625,7 +631,8 @@ def _patch_simple(op: Op, record: RecordState, spec: TableSpec, ctx: WriteContex
     (property-tested).
     """
     fields = dict(op.fields)
-    _validate_fields(op, spec, fields, _PATCHABLE)
+    if not checked:
+        _validate_fields(op, spec, fields, _PATCHABLE)
     record = record.copy()
     version = record.version + 1
     client_id, seq, hlc, op_id, user, at = ctx.client_id, op.client_seq, op.hlc, op.op_id, ctx.user, ctx.at
@@ -668,11 +675,12 @@ def _unseen(reader: Entry, record: RecordState) -> bool:
     return any(not saw(reader, e) for e in record.deletion)
 
 
-def _create_fields(op: Op, spec: TableSpec) -> dict[str, Any]:
-    missing = sorted(name for name in spec.required_on_create if op.fields.get(name) in (None, ""))
-    if missing:
-        raise Rejection(f"required: {', '.join(missing)}")
-    _validate_fields(op, spec, op.fields, None)
+def _create_fields(op: Op, spec: TableSpec, checked: bool = False) -> dict[str, Any]:
+    if not checked:
+        missing = sorted(name for name in spec.required_on_create if op.fields.get(name) in (None, ""))
+        if missing:
+            raise Rejection(f"required: {', '.join(missing)}")
+        _validate_fields(op, spec, op.fields, None)
     fields = dict(op.fields)
     if spec.workflow is not None:
         wanted = fields.get(spec.workflow.field, spec.workflow.initial)

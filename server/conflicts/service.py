@@ -21,7 +21,8 @@ from server.models import (
 )
 from server.okuyami.records import scope_for as okuyami_scope
 from server.state import AppState
-from server.sync_api.registry import TABLES, WARD
+from server.sync_api.registry import TABLES
+from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, FieldType, Kind
 
@@ -56,8 +57,9 @@ async def scopes_for(user: User) -> list[str]:
         return [okuyami_scope(user.ward)]
     if user.role is Role.MANAGER:
         sections = await Section.all().values_list("id", flat=True)
-        return [WARD, *(section_scope(i) for i in sections)]
-    return [WARD, section_scope(user.section_id)] if user.section_id is not None else [WARD]
+        return [ward_scope(user.ward), *(section_scope(i) for i in sections)]
+    ward = ward_scope(user.ward)
+    return [ward, section_scope(user.section_id)] if user.section_id is not None else [ward]
 
 
 @dataclass

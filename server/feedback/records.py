@@ -9,6 +9,7 @@ from typing import Any
 
 from server.models import Feedback, FeedbackSection
 from server.rollups import tracking
+from server.sync_api.rulebook import WARD_FIELD, scope_of_ward
 from sync import FieldSpec, FieldType, Policy, RecordState, SignOff, TableSpec, Workflow
 
 CHANNELS = ("box", "web", "phone", "evaluation")
@@ -19,6 +20,7 @@ STATES = ("received", "triaged", "drafted", "approved", "published")
 FEEDBACK = TableSpec(
     name="feedback",
     fields={
+        "ward": WARD_FIELD,
         "received_on": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
         "channel": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=12),
         "text": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=4000),
@@ -54,6 +56,7 @@ FEEDBACK = TableSpec(
         states=frozenset({"published"}),
         protected=frozenset({"published_comment", "published_answer", "answer"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"received_on", "channel", "text"}),
 )
 ENTRY_FIELDS = frozenset({"received_on", "channel", "text", "place", "wants_answer", "contact", "status"})

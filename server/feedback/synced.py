@@ -67,7 +67,7 @@ async def authorize(attempt: Attempt) -> str | None:
     if problem:
         return problem
     if op.kind is Kind.CREATE:
-        if set(fields) - ENTRY_FIELDS - TRIAGE_FIELDS:
+        if set(fields) - ENTRY_FIELDS - TRIAGE_FIELDS - {"ward"}:
             return "a new comment carries what the slip says and its triage only"
         if not str(fields.get("text") or "").strip():
             return "the comment is empty"

@@ -7,12 +7,20 @@ from __future__ import annotations
 from server.compliance.rules import refuse_goal_fields
 from server.i18n import N_
 from server.models import Role, SectionGoal
-from server.sync_api.rulebook import Attempt, SyncedTable, owns_section, section_decides
+from server.sync_api.rulebook import (
+    WARD_FIELD,
+    Attempt,
+    SyncedTable,
+    owns_section,
+    scope_of_ward,
+    section_decides,
+)
 from sync import FieldSpec, FieldType, Policy, RecordState, TableSpec
 
 SECTION_GOALS = TableSpec(
     name="section_goals",
     fields={
+        "ward": WARD_FIELD,
         "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "fiscal_year": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "title": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=200),
@@ -25,6 +33,7 @@ SECTION_GOALS = TableSpec(
         "midyear_review": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
         "year_end_evaluation": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
     },
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"section_id", "fiscal_year", "title"}),
 )
 WRITERS = frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER})

@@ -20,6 +20,7 @@ from server.calendar_ja import fiscal_year
 from server.inspections.templates import Item, items_of
 from server.models import CorrectiveAction, Inspection, InspectionAnswer, InspectionTemplate
 from server.rollups import tracking
+from server.sync_api.rulebook import WARD_FIELD, scope_of_ward
 from sync import FieldSpec, FieldType, Policy, RecordState, SignOff, TableSpec, Workflow
 
 ANSWER_NAMESPACE = uuid.UUID("6f1d4c52-2f0e-4b8e-9a57-0c3f1e7d2b10")
@@ -29,6 +30,7 @@ PRIORITIES = ("high", "normal", "low")
 INSPECTIONS = TableSpec(
     name="inspections",
     fields={
+        "ward": WARD_FIELD,
         "template_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "place": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
@@ -47,12 +49,14 @@ INSPECTIONS = TableSpec(
         states=frozenset({"submitted"}),
         protected=frozenset({"template_id", "section_id", "place", "submitted_at"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"template_id", "section_id"}),
 )
 
 INSPECTION_ANSWERS = TableSpec(
     name="inspection_answers",
     fields={
+        "ward": WARD_FIELD,
         "inspection_id": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=36),
         "item_key": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=60),
         "result": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=8),
@@ -72,6 +76,7 @@ INSPECTION_ANSWERS = TableSpec(
         states=frozenset({"submitted"}),
         protected=frozenset({"result", "value", "note", "photos"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"inspection_id", "item_key"}),
 )
 
@@ -80,6 +85,7 @@ ACTION_STATES = ("raised", "accepted", "in_progress", "reported", "confirmed")
 CORRECTIVE_ACTIONS = TableSpec(
     name="corrective_actions",
     fields={
+        "ward": WARD_FIELD,
         "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "title": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=200),
         "description": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
@@ -114,6 +120,7 @@ CORRECTIVE_ACTIONS = TableSpec(
             {"title", "description", "report_note", "due_on", "section_id", "photos", "evidence"}
         ),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"section_id", "title"}),
 )
 

@@ -29,8 +29,8 @@ from server.inspections.records import (
     template_items,
 )
 from server.inspections.templates import Item
-from server.models import Inspection, InspectionTemplate, Role, Section, User
-from server.sync_api.rulebook import Attempt, SyncedTable, chief_of, owns_section, section_decides
+from server.models import Inspection, InspectionTemplate, Role, Section, SyncRecord, User
+from server.sync_api.rulebook import Attempt, SyncedTable, chief_of, owns_section, section_decides, ward_scope
 from sync import Kind
 
 INSPECTORS = frozenset({Role.STAFF, Role.CHIEF, Role.MANAGER})
@@ -171,6 +171,8 @@ async def _authorize_answer(attempt: Attempt) -> str | None:
     if record is None and op.record_id != answer_id(str(inspection_id), str(item_key)):
         return "an answer's id must be derived from its inspection and item"
     inspection = await _inspection_of(attempt)
+    if record is None and inspection is not None and not await _same_ward(attempt, str(inspection.id)):
+        return "no such item in this inspection's template"  # another ward's inspection is not there
     if op.kind in (Kind.DELETE, Kind.RESTORE):
         section = inspection.section_id if inspection is not None else None
         if _ever_submitted(attempt) or (inspection is not None and inspection.status == SUBMITTED):
@@ -185,6 +187,13 @@ async def _authorize_answer(attempt: Attempt) -> str | None:
     if "result" in op.fields or "value" in op.fields:
         return check_answer(items[str(item_key)], op.fields.get("result"), op.fields.get("value"))
     return None
+
+
+async def _same_ward(attempt: Attempt, inspection_id: str) -> bool:
+    """Whether a new answer's ward (its creator's) is its inspection's. An inspection created earlier in
+    the same push is not stored yet; it is the same person's, so of the same ward."""
+    stored = await SyncRecord.get_or_none(key=f"inspections:{inspection_id}")
+    return stored is None or stored.scope == ward_scope(attempt.value("ward"))
 
 
 def may_step(user: User, section_id: Any, before: str, target: str) -> bool:

@@ -3,7 +3,6 @@ only the desk of the case's ward ever receives the records (managers see statist
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -11,8 +10,8 @@ from typing import Any
 from server import audit
 from server.config import KAWASAKI_WARDS
 from server.i18n import N_
-from server.models import OkuyamiAppointment, OkuyamiCase, User
-from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, TableSpec, Workflow
+from server.models import OkuyamiAppointment, OkuyamiCase
+from sync import FieldSpec, FieldType, Policy, RecordState, TableSpec, Workflow
 
 SCOPE_PREFIX = "okuyami:"  # one sync scope per ward, received only by that ward's desk (sync_api/registry)
 STATES = ("open", "closed")
@@ -33,7 +32,7 @@ def scope_for(ward: str) -> str:
 OKUYAMI_CASES = TableSpec(
     name="okuyami_cases",
     fields={
-        # Set by the server from the creating person's ward (``with_ward``), never by a tablet.
+        # Set by the server from the creating person's ward (``registry.with_ward``), never by a tablet.
         "ward": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=8),
         "visit_date": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
         "notice_shown_at": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=40),
@@ -61,14 +60,6 @@ OKUYAMI_CASES = TableSpec(
 # What a tablet may report of its offline guide, and the audit action each becomes: the same actions as
 # the server's own guide page and print notice, so the audit log reads alike whichever built the guide.
 TABLET_VIEWS = {"guide_viewed": "okuyami.guide_viewed", "guide_printed": "okuyami.guide_printed"}
-
-
-def with_ward(op: Op, user: User) -> Op:
-    """A case belongs to the ward of the person who creates it: the server writes it into the create, so a
-    tablet (even one whose outbox predates wards) never has to, and ``authorize`` refuses any other."""
-    if op.table != OKUYAMI_CASES.name or op.kind is not Kind.CREATE or "ward" in op.fields:
-        return op
-    return dataclasses.replace(op, fields={**op.fields, "ward": user.ward})
 
 
 def _date(value: Any) -> dt.date | None:

@@ -16,13 +16,11 @@ from server.goals import synced as goals
 from server.i18n import N_
 from server.inspections import synced as inspections
 from server.models import AuditEvent, Role, User
-from server.okuyami import records as okuyami_records
 from server.okuyami import synced as okuyami
-from server.sync_api.rulebook import Attempt, SyncedTable
+from server.okuyami.records import scope_for as okuyami_scope
+from server.sync_api.rulebook import Attempt, SyncedTable, ward_scope
 from sync import Actor, Conflict, Kind, Op, RecordState, Registry, Store
 from sync.conflicts import DELETE_AFTER_EDIT, EDIT_AFTER_DELETE
-
-WARD = "ward"
 
 TABLES: dict[str, SyncedTable] = {
     table.name: table
@@ -32,18 +30,28 @@ TABLES: dict[str, SyncedTable] = {
 NOT_YOURS_TO_DECIDE = N_("You may not decide this record's conflicts.")
 ONLY_DISPUTED = N_("A decision sets only the fields in dispute.")
 NO_JUMPS = N_("A decision cannot skip steps of the workflow.")
+WARD_FIXED = N_("A record belongs to the ward of the person who creates it and cannot move.")
 
 
 def registry() -> Registry:
     return Registry([table.spec for table in TABLES.values()])
 
 
+def with_ward(op: Op, user: User) -> Op:
+    """A record belongs to the ward of the person who creates it: the server writes it into the create,
+    so a tablet (even one whose outbox predates wards) never has to, and the rules refuse any other."""
+    spec = TABLES[op.table].spec if op.table in TABLES else None
+    if spec is None or "ward" not in spec.fields or op.kind is not Kind.CREATE or "ward" in op.fields:
+        return op
+    return replace(op, fields={**op.fields, "ward": user.ward})
+
+
 def actor_for(user: User, section_ids: Iterable[int] = ()) -> Actor:
     """``section_ids``: every section, for a manager (who sees and decides for all of them)."""
-    scopes = {WARD}
+    scopes = {ward_scope(user.ward)}
     if user.role is Role.OKUYAMI:
         # Bereavement cases: only the desk of their own ward receives them (managers see figures only).
-        scopes.add(okuyami_records.scope_for(user.ward))
+        scopes.add(okuyami_scope(user.ward))
     if user.section_id is not None:
         scopes.add(section_scope(user.section_id))
     if user.role is Role.MANAGER:
@@ -116,6 +124,9 @@ def make_authorize(user: User, client_id: str, store: Store) -> Any:
     async def authorize(actor: Actor, op: Op, record: RecordState | None) -> str | None:
         table = TABLES[op.table]  # the engine refuses a table it does not know before asking
         attempt = Attempt(user, op, record, table.spec, client_id)
+        moved = op.kind is not Kind.CREATE or record is not None or op.fields.get("ward") != user.ward
+        if "ward" in op.fields and op.kind is not Kind.RESOLVE and moved:
+            return WARD_FIXED
         if op.kind is Kind.RESOLVE:
             return await _authorize_resolve(table, attempt, store)
         return await table.authorize(attempt)

@@ -14,9 +14,24 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
+from server.config import KAWASAKI_WARDS
 from server.models import Role, User
-from sync import Kind, Op, RecordState, TableSpec
+from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, TableSpec
 from sync.merge import seen_state
+
+# A ward's own data (inspections, actions, goals, comments) travels in one scope per ward, received only
+# by that ward's accounts. Each record holds its ward, written by the server when it is created (from the
+# creating person's ward, or the deployment's for the public form) and never changed.
+WARD_FIELD = FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=8)
+
+
+def ward_scope(ward: object) -> str:
+    """``ward:takatsu``: an unknown ward gets a scope nobody receives, so its record is refused."""
+    return f"ward:{KAWASAKI_WARDS.get(str(ward or ''), '')}"
+
+
+def scope_of_ward(values: Mapping[str, Any]) -> str:
+    return ward_scope(values.get("ward"))
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,16 @@ from pathlib import Path
 from typing import Any
 
 from server.models import Role, Section, SyncClient, SyncRecord, User
-from server.okuyami import records as okuyami_records
-from server.sync_api.registry import actor_for, make_audit, make_authorize, project, project_pull, registry
+from server.sync_api.registry import (
+    actor_for,
+    make_audit,
+    make_authorize,
+    project,
+    project_pull,
+    registry,
+    with_ward,
+)
+from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
 from sync import (
@@ -32,7 +40,6 @@ from sync.merge import settle
 EPOCH = 1
 _WEB_BATCH = 400
 _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
-PUBLIC_ACTOR = Actor(user="public-web", scopes=frozenset({"ward"}), roles=frozenset({"public"}))
 
 
 class SyncService:
@@ -61,7 +68,7 @@ class SyncService:
         return actor_for(user, sections)
 
     async def push(self, user: User, request: PushRequest) -> PushResponse:
-        ops = [okuyami_records.with_ward(op, user) for op in request.ops]
+        ops = [with_ward(op, user) for op in request.ops]
         request = PushRequest(client_id=request.client_id, ops=ops, schema_version=request.schema_version)
         return await self.engine_for(user, request.client_id).push(await self.actor(user), request)
 
@@ -148,10 +155,15 @@ class SyncService:
             results.extend(response.results)
         return results
 
-    async def public_write(self, table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    async def public_write(
+        self, table: str, record_id: str, fields: dict[str, Any], ward: str
+    ) -> dict[str, Any]:
         """A resident's comment from the public form: a ``create`` and nothing else, as its own client
         (one per record), so simultaneous submissions never contend for a sequence number and sending
-        the same form twice is the same operation twice, stored once."""
+        the same form twice is the same operation twice, stored once. It belongs to ``ward``, the
+        deployment's."""
+        fields = {**fields, "ward": ward}
+        public = Actor(user="public-web", scopes=frozenset({ward_scope(ward)}), roles=frozenset({"public"}))
         client_id = str(uuid.uuid5(_WEB_CLIENTS, f"public:{table}:{record_id}"))
         millis = int(now().timestamp() * 1000)
         op = Op(
@@ -178,5 +190,5 @@ class SyncService:
             authorize=only_new_comments,
             on_change=project,
         )
-        response = await engine.push(PUBLIC_ACTOR, PushRequest(client_id=client_id, ops=[op]))
+        response = await engine.push(public, PushRequest(client_id=client_id, ops=[op]))
         return response.results[0]

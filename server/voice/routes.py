@@ -63,7 +63,7 @@ async def leave_comment(request: Request[Any, Any, Any], data: FormBody) -> Temp
             "contact": form.contact if form.wants_answer else "",
             "status": "received",
         }
-        result = await state.sync.public_write("feedback", record_id, fields)
+        result = await state.sync.public_write("feedback", record_id, fields, state.settings.default_ward)
         if result["status"] == "rejected":
             context = {"form": form, "limit": service.MAX_COMMENT, "failed": True}
             return render(request, "voice/form.html", context, status_code=422)

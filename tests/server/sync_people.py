@@ -15,9 +15,19 @@ from server.state import AppState
 from server.timekeeping import now, today
 from sync import Kind, Op, PushRequest, format_stamp
 
-# Who is who: own section is the demo staff's (区民課); "other" is another section; other_ward_desk is a
-# bereavement desk of another ward.
-ROLES = ("staff", "chief", "other_staff", "other_chief", "manager", "okuyami", "other_ward_desk", "admin")
+# Who is who: own section is the demo staff's (区民課) in 高津区; "other" is another section; the
+# other_ward_ accounts work for 中原区.
+ROLES = (
+    "staff",
+    "chief",
+    "other_staff",
+    "other_chief",
+    "manager",
+    "okuyami",
+    "other_ward_desk",
+    "other_ward_manager",
+    "admin",
+)
 
 
 @dataclass
@@ -64,6 +74,7 @@ async def people(app: Litestar) -> dict[str, Pusher]:
         "other_staff": ("rules-other-staff", Role.STAFF, other, "高津区"),
         "other_chief": ("rules-other-chief", Role.CHIEF, other, "高津区"),
         "other_ward_desk": ("rules-nakahara-desk", Role.OKUYAMI, other, "中原区"),
+        "other_ward_manager": ("rules-nakahara-manager", Role.MANAGER, other, "中原区"),
     }
     found = {
         "staff": await User.get(login="demo-staff"),

@@ -4,7 +4,8 @@ Each row is a table, an operation (a kind, and for a patch the group of fields i
 the demo staff's section (区民課) and ward (高津区), and the roles whose push is applied; every other role's
 is rejected. Read it against the README's roles table: 係員 (staff), 課長 (chief), 管理者 (manager),
 おくやみ担当 (okuyami), システム管理者 (admin); ``other_`` are the same roles in another section, and
-``other_ward_desk`` the bereavement desk of another ward.
+``other_ward_`` the bereavement desk and the manager of another ward (中原区), who may create records
+of their own ward but neither change nor decide 高津区's.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from tests.server.sync_people import ROLES, Pusher, people, published_template, 
 ACCEPTED = {"applied", "merged", "conflict"}
 SECTION_TEAM = {"staff", "chief", "manager"}
 INSPECTORS = {"staff", "chief", "manager", "other_staff", "other_chief"}
+# A create by another ward's manager makes a record of that ward (its ward is the creator's).
+CREATORS = {*INSPECTORS, "other_ward_manager"}
 DECIDERS = {"chief", "manager"}
 
 
@@ -43,7 +46,7 @@ EXPECTED = [
     *rows(
         "section_goals",
         {
-            "create": SECTION_TEAM,
+            "create": {*SECTION_TEAM, "other_ward_manager"},
             "patch title": SECTION_TEAM,
             "patch section_id": {"manager"},
             "delete": SECTION_TEAM,
@@ -64,7 +67,7 @@ EXPECTED = [
     *rows(
         "inspections",
         {
-            "create": INSPECTORS,
+            "create": CREATORS,
             "patch place": INSPECTORS,
             "delete": SECTION_TEAM,  # a draft: its inspector (the demo staff), its section, a manager
             "delete submitted": DECIDERS,
@@ -75,7 +78,7 @@ EXPECTED = [
     *rows(
         "inspection_answers",
         {
-            "create": INSPECTORS,
+            "create": INSPECTORS,  # another ward cannot answer 高津区's inspection
             "patch result": INSPECTORS,
             "patch value bad": set(),
             "delete": SECTION_TEAM,
@@ -86,7 +89,7 @@ EXPECTED = [
     *rows(
         "corrective_actions",
         {
-            "create": INSPECTORS,
+            "create": CREATORS,
             "patch title": SECTION_TEAM,
             "patch section_id": {"manager"},
             "set_add evidence": SECTION_TEAM,
@@ -100,7 +103,7 @@ EXPECTED = [
     *rows(
         "feedback",
         {
-            "create": INSPECTORS,
+            "create": CREATORS,
             "patch text": set(),
             "patch place": INSPECTORS,
             "triage": INSPECTORS,

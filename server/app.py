@@ -30,6 +30,7 @@ from server.db import connected
 from server.devices import routes as device_routes
 from server.errors import handle_exception
 from server.feedback import routes as feedback_routes
+from server.form_text import form_text_middleware
 from server.goals import routes as goal_routes
 from server.home import routes as home_routes
 from server.i18n import Catalogs
@@ -146,7 +147,7 @@ def create_app(settings: Settings) -> Litestar:
         route_handlers=[*FEATURE_ROUTES, static],
         guards=[access_guard, bounded_integers],
         plugins=[HTMXPlugin()],
-        middleware=[metrics.request_middleware(), session_config.middleware],
+        middleware=[metrics.request_middleware(), form_text_middleware, session_config.middleware],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

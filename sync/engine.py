@@ -10,11 +10,12 @@ from typing import Any, NamedTuple
 from sync import cursor as cursors
 from sync.errors import GapError
 from sync.hlc import millis_of
-from sync.merge import Outcome, Rejection, WriteContext, apply
+from sync.merge import Outcome, Rejection, WriteContext, apply, check_op
 from sync.protocol import Kind, Op, PushRequest, Status
 from sync.records import RecordState, RecordView
 from sync.spec import Registry
 from sync.store import Change, ClientState, Conflict, HistoryEntry, RejectedOp, Store
+from sync.values import printable
 
 CLOCK_TOLERANCE_MS = 5 * 60 * 1000
 
@@ -87,6 +88,7 @@ class Engine:
         authorize: Authorize = allow_all,
         now: Callable[[], datetime] | None = None,
         on_change: Callable[[RecordState], Awaitable[None]] | None = None,
+        on_applied: Callable[[Op, RecordState | None, RecordState], Awaitable[None]] | None = None,
     ) -> None:
         self.store = store
         self.registry = registry
@@ -96,6 +98,9 @@ class Engine:
         self.now = now or (lambda: datetime.now(UTC))
         # Called inside the push transaction for every changed record (the server keeps typed tables).
         self.on_change = on_change
+        # Called inside the push transaction after each operation that changed a record, with the record
+        # before and after it (the server writes the audit events a change makes).
+        self.on_applied = on_applied
 
     async def push(self, actor: Actor, request: PushRequest) -> PushResponse:
         """Apply a batch in one transaction. Raises ``GapError`` when the batch starts after a missing op."""
@@ -159,6 +164,9 @@ class Engine:
                 raise Rejection(f"unknown table {op.table}")
             if record is not None and record.scope not in actor.scopes:
                 raise Rejection("this record is outside what you may change")
+            # Values first: the server's rules then read values of the declared types, and a value no
+            # database keeps (a NUL, half an emoji) is refused here instead of failing the whole push.
+            check_op(op, spec)
             refusal = await self.authorize(actor, op, record)
             if refusal:
                 raise Rejection(refusal)
@@ -167,13 +175,15 @@ class Engine:
             # this is a resolution (which names one).
             disputed = record is not None and (op.kind is Kind.RESOLVE or record.disputes != [])
             open_conflicts = await self.store.open_conflicts(op.table, op.record_id) if disputed else []
-            outcome = apply(op, record, spec, arrival.ctx, open_conflicts)
+            outcome = apply(op, record, spec, arrival.ctx, open_conflicts, checked=True)
             if outcome.shown is None:
                 outcome.shown = outcome.record.values(spec)
             outcome.record.scope = spec.scope_of(outcome.shown)
             if outcome.record.scope not in actor.scopes:
                 raise Rejection("this record would be outside what you may change")
         except Rejection as exc:
+            # Kept as typed, but for characters no database keeps: the person sees it at /sync.
+            reason = printable(str(exc))
             await self.store.save_rejected(
                 RejectedOp(
                     op_id=op.op_id,
@@ -183,8 +193,8 @@ class Engine:
                     table=op.table,
                     record_id=op.record_id,
                     kind=op.kind.value,
-                    fields=op.fields,
-                    reason=str(exc),
+                    fields=printable(op.fields),
+                    reason=reason,
                     at=at,
                 )
             )
@@ -194,7 +204,7 @@ class Engine:
                 "status": Status.REJECTED.value,
                 "record_version": record.version if record else None,
                 "conflict_ids": [],
-                "error": str(exc),
+                "error": reason,
             }
         flags = list(outcome.flags)
         if op.hlc[:13] > arrival.latest_plausible_digits and millis_of(op.hlc) > arrival.latest_plausible_ms:
@@ -202,6 +212,8 @@ class Engine:
         if outcome.changed:
             await self._commit(outcome, op, actor, client_id, at, before_scope, flags)
             records[key] = outcome.record
+            if self.on_applied is not None:
+                await self.on_applied(op, record, outcome.record)
         return {
             "op_id": op.op_id,
             "client_seq": op.client_seq,

@@ -10,8 +10,10 @@ sign-off saw) read the record's ``trails``, which keep every write of those fiel
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from sync.conflicts import (
@@ -29,6 +31,7 @@ from sync.protocol import Kind, Op, Status
 from sync.records import Entry, RecordState, canonical, furthest, maximal, provisional, saw
 from sync.spec import FieldSpec, FieldType, Policy, TableSpec
 from sync.store import Conflict
+from sync.values import MAX_ITEMS, printable, text_problem, value_problem
 
 _REGISTER = frozenset({Policy.REVIEW, Policy.LWW, Policy.STATE})
 _PATCHABLE = frozenset({Policy.REVIEW, Policy.LWW, Policy.STATE, Policy.APPEND})
@@ -61,29 +64,98 @@ class Outcome:
     shown: dict[str, Any] | None = None  # ``record.values(spec)`` after the operation
 
 
+_INT_RANGE = (-(2**31), 2**31 - 1)  # what every database's integer column holds
+
+
 def check_value(name: str, spec: FieldSpec, value: Any) -> None:
     if value is None:
         if not spec.nullable:
             raise Rejection(f"{name} may not be empty")
         return
     kind = spec.type
+    problem: str | None = None
     if kind is FieldType.TEXT:
         ok = isinstance(value, str) and len(value) <= spec.max_length
+        problem = text_problem(value) if ok else None
     elif kind is FieldType.INT:
         ok = isinstance(value, int) and not isinstance(value, bool)
+        problem = None if not ok or _INT_RANGE[0] <= value <= _INT_RANGE[1] else "is a number too large"
     elif kind is FieldType.NUMBER:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
+        problem = value_problem(value) if ok else None
     elif kind is FieldType.BOOL:
         ok = isinstance(value, bool)
     elif kind is FieldType.DATE:
-        ok = isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
+        ok = isinstance(value, str) and len(value) == 10 and _is_date(value)
     elif kind is FieldType.FILE:
         ok = isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
     else:
-        ok = kind is FieldType.JSON
+        ok = True
+        problem = value_problem(value)
+        if problem is None and len(json.dumps(value, ensure_ascii=False)) > spec.max_length:
+            problem = "is too large"
     if not ok:
         too_long = kind is FieldType.TEXT and isinstance(value, str) and len(value) > spec.max_length
         raise Rejection(f"{name} is too long" if too_long else f"{name} must be {kind.value}")
+    if problem:
+        raise Rejection(f"{name} {problem}")
+
+
+def _is_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return value[4] == "-" and value[7] == "-"
+
+
+def check_op(op: Op, spec: TableSpec) -> None:
+    """Every value of an operation against its table, before anyone acts on it: unknown fields, types,
+    text no database keeps alike, sizes and nesting, the shape of each kind. Raises ``Rejection``.
+    ``apply`` checks the same as it goes; the server asks first so its own rules read typed values."""
+    problem = None
+    for name in op.fields:
+        problem = text_problem(name) if isinstance(name, str) else "is not a field name"
+        if problem:
+            raise Rejection(f"a field name {problem}")
+    if op.kind is Kind.CREATE:
+        _create_fields(op, spec)
+    elif op.kind is Kind.PATCH:
+        _validate_fields(op, spec, op.fields, _PATCHABLE)
+    elif op.kind in (Kind.SET_ADD, Kind.SET_REMOVE):
+        _validate_fields(op, spec, op.fields, _SETS)
+    elif op.kind in (Kind.DELETE, Kind.RESTORE):
+        if op.fields:
+            raise Rejection(f"{op.kind.value} takes no fields")
+    else:
+        _resolution(op, spec)
+
+
+def _resolution(op: Op, spec: TableSpec) -> tuple[str, str, Mapping[str, Any]]:
+    """A resolve's conflict id, action and values, each checked against the table."""
+    cid = op.fields.get("conflict_id")
+    action = op.fields.get("action")
+    values = op.fields.get("values", {})
+    known = set(op.fields) <= {"conflict_id", "action", "values"}
+    if (
+        not known
+        or not isinstance(cid, str)
+        or action not in ("apply", "dismiss")
+        or not isinstance(values, Mapping)
+    ):
+        raise Rejection("resolve takes conflict_id, action (apply or dismiss) and values")
+    if len(cid) > 64 or text_problem(cid):
+        raise Rejection("resolve names a conflict by its id")
+    for name, value in values.items():
+        field_spec = spec.fields.get(name) if isinstance(name, str) else None
+        if field_spec is not None and field_spec.policy is Policy.SET:
+            raise Rejection(f"{name}: a set's held changes are accepted or declined, not set")
+        if field_spec is None or field_spec.policy not in _REGISTER:
+            raise Rejection(f"{printable(name)} cannot be set by a resolution")
+        check_value(name, field_spec, value)
+        if field_spec.policy is Policy.STATE and value not in states_of(spec):
+            raise Rejection(f"{name}: {printable(value)!r} is not a state of this workflow")
+    return cid, str(action), values
 
 
 def states_of(spec: TableSpec) -> frozenset[str]:
@@ -102,11 +174,11 @@ def _validate_fields(
     for name, value in fields.items():
         field_spec = spec.fields.get(name)
         if field_spec is None:
-            raise Rejection(f"unknown field {name}")
+            raise Rejection(f"unknown field {printable(name)}")
         if allowed is not None and field_spec.policy not in allowed:
             raise Rejection(f"{name} cannot be changed by a {op.kind.value} operation")
         if field_spec.policy is Policy.SET:
-            if not isinstance(value, list):
+            if not isinstance(value, list) or len(value) > MAX_ITEMS:
                 raise Rejection(f"{name} takes a list of elements")
             for element in value:
                 check_value(name, field_spec, element)
@@ -119,7 +191,7 @@ def _validate_fields(
             workflow = spec.workflow
             is_status = field_spec.policy is Policy.STATE and workflow is not None and name == workflow.field
             if is_status and value not in states_of(spec):
-                raise Rejection(f"{name}: {value!r} is not a state of this workflow")
+                raise Rejection(f"{name}: {printable(value)!r} is not a state of this workflow")
 
 
 class _Writer:
@@ -380,13 +452,16 @@ def apply(
     open_conflicts: list[Conflict],
     *,
     fast: bool = True,
+    checked: bool = False,
 ) -> Outcome:
     """Apply ``op`` to a copy of ``record`` (``None`` when it does not exist yet). Raises ``Rejection``.
 
     ``fast=False`` takes the general path even where a shortcut exists: the property tests compare both.
+    ``checked=True``: the caller has passed the operation through ``check_op``, so its values are not
+    checked again.
     """
     if fast and record is None and op.kind is Kind.CREATE:
-        return _create_new(op, spec, ctx)
+        return _create_new(op, spec, ctx, checked)
     if record is not None and record.purged:
         raise Rejection("this record's personal data was purged under the retention rules")
     if (
@@ -394,11 +469,11 @@ def apply(
         and op.kind is Kind.PATCH
         and record is not None
         and _simple(op, record, spec, ctx, open_conflicts)
-        and (simple := _patch_simple(op, record, spec, ctx)) is not None
+        and (simple := _patch_simple(op, record, spec, ctx, checked)) is not None
     ):
         return simple
     if op.kind is Kind.CREATE:
-        fields = _create_fields(op, spec)
+        fields = _create_fields(op, spec, checked)
         if record is None:
             record = RecordState(table=spec.name, id=op.record_id, scope="", created_by=ctx.user)
         else:
@@ -418,14 +493,15 @@ def apply(
     elif op.kind is Kind.RESTORE:
         writer.delete(False)
     elif op.kind in (Kind.SET_ADD, Kind.SET_REMOVE):
-        _validate_fields(op, spec, fields, _SETS)
+        if not checked:
+            _validate_fields(op, spec, fields, _SETS)
         for name, elements in fields.items():
             if op.kind is Kind.SET_ADD:
                 writer.write(name, elements)
             else:
                 writer.remove(name, elements)
     else:
-        if op.kind is Kind.PATCH:
+        if op.kind is Kind.PATCH and not checked:
             _validate_fields(op, spec, fields, _PATCHABLE)
         for name, value in fields.items():
             writer.write(name, value)
@@ -466,7 +542,7 @@ def apply(
     )
 
 
-def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
+def _create_new(op: Op, spec: TableSpec, ctx: WriteContext, checked: bool = False) -> Outcome:
     """A ``create`` of a record that does not exist yet: half of all operations, and the general path's
     causality work (copying, superseding, settling, reconciling conflicts) has nothing to act on.
 
@@ -475,7 +551,7 @@ def _create_new(op: Op, spec: TableSpec, ctx: WriteContext) -> Outcome:
     superseded, no sign-off can keep a write out (a locking status written by the same operation saw
     every field it wrote), no register holds two values and no conflict is wanted.
     """
-    fields = _create_fields(op, spec)
+    fields = _create_fields(op, spec, checked)
     record = RecordState(
         table=spec.name,
         id=op.record_id,
@@ -543,7 +619,9 @@ def _simple(
     return not _unseen(reader, record)
 
 
-def _patch_simple(op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext) -> Outcome | None:
+def _patch_simple(
+    op: Op, record: RecordState, spec: TableSpec, ctx: WriteContext, checked: bool = False
+) -> Outcome | None:
     """A ``patch`` that ``_simple`` admits: about half of all operations. Its writer saw every entry, so
     each field it writes replaces the whole register (nothing concurrent is kept), nothing is merged, and
     with no register disputed before and none holding two values after, no conflict opens or closes;
@@ -553,7 +631,8 @@ def _patch_simple(op: Op, record: RecordState, spec: TableSpec, ctx: WriteContex
     (property-tested).
     """
     fields = dict(op.fields)
-    _validate_fields(op, spec, fields, _PATCHABLE)
+    if not checked:
+        _validate_fields(op, spec, fields, _PATCHABLE)
     record = record.copy()
     version = record.version + 1
     client_id, seq, hlc, op_id, user, at = ctx.client_id, op.client_seq, op.hlc, op.op_id, ctx.user, ctx.at
@@ -596,11 +675,12 @@ def _unseen(reader: Entry, record: RecordState) -> bool:
     return any(not saw(reader, e) for e in record.deletion)
 
 
-def _create_fields(op: Op, spec: TableSpec) -> dict[str, Any]:
-    missing = sorted(name for name in spec.required_on_create if op.fields.get(name) in (None, ""))
-    if missing:
-        raise Rejection(f"required: {', '.join(missing)}")
-    _validate_fields(op, spec, op.fields, None)
+def _create_fields(op: Op, spec: TableSpec, checked: bool = False) -> dict[str, Any]:
+    if not checked:
+        missing = sorted(name for name in spec.required_on_create if op.fields.get(name) in (None, ""))
+        if missing:
+            raise Rejection(f"required: {', '.join(missing)}")
+        _validate_fields(op, spec, op.fields, None)
     fields = dict(op.fields)
     if spec.workflow is not None:
         wanted = fields.get(spec.workflow.field, spec.workflow.initial)
@@ -645,11 +725,7 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
     reviewer looked at: a value that arrived after they looked keeps the conflict open.
     Returns False when the conflict is already closed (resolving twice changes nothing).
     """
-    cid = op.fields.get("conflict_id")
-    action = op.fields.get("action")
-    values = op.fields.get("values", {})
-    if not isinstance(cid, str) or action not in ("apply", "dismiss") or not isinstance(values, Mapping):
-        raise Rejection("resolve takes conflict_id, action (apply or dismiss) and values")
+    cid, action, values = _resolution(op, writer.spec)
     conflict = next((c for c in open_conflicts if c.id == cid and c.status == "open"), None)
     if conflict is None:
         return False
@@ -659,13 +735,6 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
             raise Rejection(f"{conflict.field}: a set's held changes are accepted or declined, not set")
         _decide_held_set(writer, conflict.field, accept=action == "apply")
     elif action == "apply":
-        for name, value in values.items():
-            field_spec = spec.fields.get(name)
-            if field_spec is None or field_spec.policy not in _REGISTER:
-                raise Rejection(f"{name} cannot be set by a resolution")
-            check_value(name, field_spec, value)
-            if field_spec.policy is Policy.STATE and value not in states_of(spec):
-                raise Rejection(f"{name}: {value!r} is not a state of this workflow")
         for name, value in values.items():
             writer.write(name, value, resolve=True)
         if conflict.kind in (EDIT_AFTER_DELETE, DELETE_AFTER_EDIT):
@@ -685,3 +754,15 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
         conflict.resolution_op = op.op_id
         writer.closed.append(conflict)
     return True
+
+
+def seen_state(op: Op, record: RecordState | None, spec: TableSpec, client_id: str) -> str | None:
+    """The workflow state the author of ``op`` saw when they made it: what their client had pulled (its
+    base version) plus its own earlier writes. A rule that judges a step by it gives the same answer
+    whatever arrived in between, as the merge itself does (``_Writer.seen_state``)."""
+    if spec.workflow is None:
+        return None
+    if record is None:
+        return spec.workflow.initial
+    writer = _Writer(op, record, spec, WriteContext(user="", client_id=client_id, at=""))
+    return writer.seen_state(spec.workflow.field)

@@ -9,7 +9,8 @@ from typing import Any
 
 from server.calendar_ja import fiscal_year_bounds
 from server.i18n import N_
-from server.models import CorrectiveAction, Role, SyncHistory, User
+from server.inspections.synced import may_step
+from server.models import CorrectiveAction, SyncHistory, User
 
 STATE_LABELS = {
     "raised": N_("Raised"),
@@ -29,7 +30,8 @@ class Step:
     needs_reason: bool = False
 
 
-# The same rules the sync server applies to a tablet's change (server/inspections/records.py).
+# The steps the page offers; whether a person may take one is the rule book's (``may_step``), the same
+# rule that decides whether a tablet's change is applied.
 STEPS = {
     "raised": (Step("accepted", N_("Accept")),),
     "accepted": (Step("in_progress", N_("Start work")),),
@@ -42,16 +44,9 @@ STEPS = {
 
 
 def allowed_steps(user: User, action: CorrectiveAction) -> list[Step]:
-    own = user.section_id == action.section_id
-    steps = []
-    for step in STEPS.get(action.status, ()):
-        closing = step.target == "confirmed" or (action.status == "reported" and step.target == "in_progress")
-        if closing:
-            if user.role is Role.MANAGER or (user.role is Role.CHIEF and own):
-                steps.append(step)
-        elif user.role is Role.MANAGER or (own and user.role in (Role.STAFF, Role.CHIEF)):
-            steps.append(step)
-    return steps
+    return [
+        s for s in STEPS.get(action.status, ()) if may_step(user, action.section_id, action.status, s.target)
+    ]
 
 
 def is_overdue(action: CorrectiveAction, today: dt.date) -> bool:

@@ -26,6 +26,7 @@ from server.compliance.rules import (
     period_problem,
     respondent_for,
 )
+from server.compliance.synced import SELF_CHECK_ANSWERS
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import (
@@ -41,7 +42,6 @@ from server.models import (
 )
 from server.rendering import render
 from server.state import AppState
-from server.sync_api.registry import SELF_CHECK_ANSWERS
 from server.timekeeping import today
 from sync import Kind
 

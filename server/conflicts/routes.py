@@ -41,6 +41,9 @@ async def inbox(request: Request[Any, Any, Any]) -> Template:
     """Open conflicts, oldest first."""
     conflicts = await service.open_conflicts(_user(request))
     state: AppState = request.app.state.madoguchi
+    # The values in dispute may be a family's or a resident's: the list is a view of them, audited, and
+    # never stored by the browser or the service worker (no-store).
+    await record(request, "conflicts_listed", detail={"conflicts": [c.id for c in conflicts]})
     return render(
         request,
         "conflicts/index.html",
@@ -51,6 +54,7 @@ async def inbox(request: Request[Any, Any, Any]) -> Template:
             "pictures": {c.id for c in conflicts if service.shows_files(state, c)},
         },
         fragment="conflicts/_rows.html",
+        personal_data=True,
     )
 
 
@@ -85,7 +89,7 @@ async def detail(request: Request[Any, Any, Any], conflict_id: FromPath[str]) ->
         target_id=conflict.record_id,
         detail={"conflict": conflict.id},
     )
-    return render(request, "conflicts/detail.html", context)
+    return render(request, "conflicts/detail.html", context, personal_data=True)
 
 
 @post("/conflicts/{conflict_id:str}", opt=DECIDERS)
@@ -113,7 +117,7 @@ async def decide(
         typed = data.get("value", "").strip()
         if not typed:
             context = await _detail_context(request, conflict, N_("Enter the value to keep."))
-            return render(request, "conflicts/detail.html", context, status_code=422)
+            return render(request, "conflicts/detail.html", context, status_code=422, personal_data=True)
         action, values = "apply", {conflict.field: typed}
     elif not conflict.field and choice == "apply":
         merged: dict[str, Any] = {}

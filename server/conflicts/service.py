@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from server.compliance.synced import section_scope
 from server.goals.forms import STATUS_LABELS
 from server.i18n import N_
 from server.models import (
@@ -20,43 +21,18 @@ from server.models import (
 )
 from server.okuyami.records import scope_for as okuyami_scope
 from server.state import AppState
-from server.sync_api.registry import WARD, section_scope
+from server.sync_api.registry import TABLES
+from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
 from sync import Conflict, FieldType, Kind
 
-TABLE_LABELS = {
-    "inspections": N_("Workplace inspection"),
-    "inspection_answers": N_("Inspection item"),
-    "corrective_actions": N_("Corrective action"),
-    "section_goals": N_("Section service goal"),
-    "self_check_answers": N_("Self-check answer"),
-    "okuyami_cases": N_("Bereavement desk case"),
-}
-FIELD_LABELS = {
-    "title": N_("Goal"),
-    "indicator": N_("Indicator"),
-    "target": N_("Target value"),
-    "progress": N_("Progress"),
-    "section_id": N_("Section"),
-    "fiscal_year": N_("Fiscal year"),
-    "status": N_("Status"),
-    "standards": N_("Linked standards"),
-    "midyear_review": N_("Mid-year review"),
-    "year_end_evaluation": N_("Year-end evaluation"),
-    "result": N_("Answer"),
-    "note": N_("Note"),
-    "visit_date": N_("Visit date"),
-    "answers": N_("Intake answers"),
-    "appointment_id": N_("Booking"),
-    "photos": N_("Photos"),
-    "evidence": N_("Photos of the fix"),
-    "place": N_("Place"),
-    "value": N_("Recorded value"),
-    "submitted_at": N_("Submitted at"),
-    "description": N_("Details"),
-    "report_note": N_("Completion report"),
-    "due_on": N_("Due date"),
-}
+# The inbox's names for tables and fields come from each table's rule book. Field names shared by several
+# tables mean the same there; the first table's label stands for all (the table's name is shown beside).
+TABLE_LABELS = {name: table.label for name, table in TABLES.items()}
+FIELD_LABELS: dict[str, str] = {}
+for _table in TABLES.values():
+    for _name, _label in _table.field_labels.items():
+        FIELD_LABELS.setdefault(_name, _label)
 CHANGE_LABELS = {"added": N_("Added"), "removed": N_("Removed")}
 # Fields whose values are codes: the inbox shows what the person chose, not the code.
 VALUE_LABELS: dict[str, dict[str, str]] = {
@@ -64,11 +40,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     "status": {**STATUS_LABELS, "open": N_("Open"), "confirmed": N_("Confirmed")},
 }
 # Fields a reviewer chooses among the values given, never types: a typed code would be meaningless.
-CHOOSE_ONLY = {
-    ("self_check_answers", "result"),
-    ("self_check_answers", "status"),
-    ("section_goals", "status"),
-}
+CHOOSE_ONLY = {(name, field) for name, table in TABLES.items() for field in table.choose_only}
 KIND_LABELS = {
     "concurrent_edit": N_("Changed on two devices at once"),
     "edit_after_delete": N_("Changed after it was deleted"),
@@ -85,8 +57,9 @@ async def scopes_for(user: User) -> list[str]:
         return [okuyami_scope(user.ward)]
     if user.role is Role.MANAGER:
         sections = await Section.all().values_list("id", flat=True)
-        return [WARD, *(section_scope(i) for i in sections)]
-    return [WARD, section_scope(user.section_id)] if user.section_id is not None else [WARD]
+        return [ward_scope(user.ward), *(section_scope(i) for i in sections)]
+    ward = ward_scope(user.ward)
+    return [ward, section_scope(user.section_id)] if user.section_id is not None else [ward]
 
 
 @dataclass
@@ -113,18 +86,39 @@ def shows_files(state: AppState, conflict: Conflict) -> bool:
     return field_spec is not None and field_spec.type is FieldType.FILE
 
 
+async def _decidable(user: User, conflicts: list[Conflict]) -> list[Conflict]:
+    """The conflicts whose record the person may decide, by its table's rule book (a 課長 their own
+    section's, a 管理者 the ward's, the bereavement desk its ward's cases): the same rule that refuses a
+    decision on any other."""
+    keys = sorted({(c.table, c.record_id) for c in conflicts})
+    records = await TortoiseStore().get_records(keys) if keys else {}
+    allowed: dict[tuple[str, str], bool] = {}
+    for key in keys:
+        table, record = TABLES.get(key[0]), records.get(key)
+        allowed[key] = bool(table and record and await table.decides(user, record.values(table.spec)))
+    return [c for c in conflicts if allowed[(c.table, c.record_id)]]
+
+
 async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
-    rows = (
-        await SyncConflict.filter(status="open", scope__in=await scopes_for(user))
-        .order_by("opened_at")
-        .limit(limit)
-    )
-    return [TortoiseStore.conflict_of(row) for row in rows]
+    """The open conflicts this person may decide, oldest first."""
+    found: list[Conflict] = []
+    query = SyncConflict.filter(status="open", scope__in=await scopes_for(user)).order_by("opened_at", "id")
+    offset = 0
+    while len(found) < limit:
+        rows = await query.offset(offset).limit(limit)
+        if not rows:
+            break
+        offset += len(rows)
+        found += await _decidable(user, [TortoiseStore.conflict_of(row) for row in rows])
+    return found[:limit]
 
 
 async def conflict_for(user: User, conflict_id: str) -> Conflict | None:
     row = await SyncConflict.filter(id=conflict_id, scope__in=await scopes_for(user)).first()
-    return TortoiseStore.conflict_of(row) if row else None
+    if row is None:
+        return None
+    decidable = await _decidable(user, [TortoiseStore.conflict_of(row)])
+    return decidable[0] if decidable else None
 
 
 async def candidates_of(conflict: Conflict) -> list[Candidate]:

@@ -23,10 +23,19 @@ class Registration:
     created: bool
 
 
+def reserved(client_id: uuid.UUID) -> bool:
+    """A tablet names itself with a random (version 4) UUID. The server's own clients (a person's browser,
+    each comment of the public form) have ids derived from names (version 5) that anyone could compute,
+    so no such id is ever registered as somebody's tablet, nor any other kind a tablet never makes."""
+    return client_id.version != 4
+
+
 async def register(
     user: User, client_id: uuid.UUID, *, label: str = "", user_agent: str = ""
 ) -> Registration:
     """Bind a client id to this person. A client id already bound to someone else is refused, never moved."""
+    if reserved(client_id):
+        raise DeviceRefused("reserved")
     device = await Device.get_or_none(client_id=client_id)
     if device is None:
         device = await Device.create(
@@ -46,6 +55,8 @@ async def register(
 
 async def device_for(user: User, client_id: uuid.UUID) -> Device:
     """The registered, unrevoked device of this person with this id."""
+    if reserved(client_id):
+        raise DeviceRefused("reserved")
     device = await Device.get_or_none(client_id=client_id)
     if device is None:
         raise DeviceRefused("unregistered")

@@ -7,9 +7,10 @@ import datetime as dt
 import json
 from typing import Any
 
-from server.models import Feedback, FeedbackSection, Role, User
+from server.models import Feedback, FeedbackSection
 from server.rollups import tracking
-from sync import FieldSpec, FieldType, Op, Policy, RecordState, SignOff, TableSpec, Workflow
+from server.sync_api.rulebook import WARD_FIELD, scope_of_ward
+from sync import FieldSpec, FieldType, Policy, RecordState, SignOff, TableSpec, Workflow
 
 CHANNELS = ("box", "web", "phone", "evaluation")
 CATEGORIES = ("manners", "guidance", "waiting", "facilities", "procedures", "other")
@@ -19,6 +20,7 @@ STATES = ("received", "triaged", "drafted", "approved", "published")
 FEEDBACK = TableSpec(
     name="feedback",
     fields={
+        "ward": WARD_FIELD,
         "received_on": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
         "channel": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=12),
         "text": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=4000),
@@ -54,50 +56,16 @@ FEEDBACK = TableSpec(
         states=frozenset({"published"}),
         protected=frozenset({"published_comment", "published_answer", "answer"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"received_on", "channel", "text"}),
 )
 ENTRY_FIELDS = frozenset({"received_on", "channel", "text", "place", "wants_answer", "contact", "status"})
 TRIAGE_FIELDS = frozenset({"category", "kind", "standard_code", "sections", "actions"})
-WRITERS = {Role.STAFF, Role.CHIEF, Role.MANAGER}
 
 
 def reference(feedback_id: str) -> str:
     """The number a resident quotes when asking about their comment."""
     return "T-" + feedback_id.replace("-", "")[:8].upper()
-
-
-def _values(record: RecordState | None) -> dict[str, Any]:
-    return record.values(FEEDBACK) if record is not None else {}
-
-
-async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
-    """Entry and triage by the working team; the answer by the responsible 課長; approval and publishing
-    by a 管理者; 改善済 only once a linked corrective action is confirmed (checked by the page)."""
-    if user.role not in WRITERS:
-        return "your role does not handle feedback"
-    fields = op.fields
-    if fields.get("channel") not in (None, *CHANNELS):
-        return "unknown channel"
-    if fields.get("category") not in (None, "", *CATEGORIES):
-        return "unknown category"
-    if fields.get("kind") not in (None, "", *KINDS):
-        return "unknown kind of comment"
-    if "text" in fields and not str(fields["text"] or "").strip():
-        return "the comment is empty"
-    current = _values(record)
-    target = fields.get("status")
-    sections = set(current.get("sections") or []) | set(fields.get("sections") or [])
-    answering = {"answer", "answered_on"} & set(fields) or target == "drafted"
-    if answering and not (
-        user.role is Role.MANAGER or (user.role is Role.CHIEF and user.section_id in sections)
-    ):
-        return "only the responsible section's chief or a manager answers"
-    publishing = {"published_comment", "published_answer", "published_on"} & set(fields)
-    if (target in ("approved", "published") or publishing) and user.role is not Role.MANAGER:
-        return "only a manager approves and publishes"
-    if "improved" in fields and user.role not in (Role.CHIEF, Role.MANAGER):
-        return "only a chief or a manager marks a comment improved"
-    return None
 
 
 def _date(value: Any) -> dt.date | None:

@@ -275,9 +275,9 @@ async def publish(
         "published_answer": answer,
         "published_on": today().isoformat(),
     }
+    # The rule book writes the ``feedback.publish`` audit event with the write, whoever publishes.
     if await _write(request, feedback, Kind.PATCH, fields):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
-    await audit.record(request, "feedback.publish", target_type="feedback", target_id=str(feedback.id))
     return Redirect(f"/feedback/{feedback.id}")
 
 

@@ -17,11 +17,11 @@ from server.calendar_ja import fiscal_year
 from server.conflicts.service import FIELD_LABELS
 from server.form_body import FormBody
 from server.goals.forms import STATUS_LABELS, GoalForm, parse_goal
+from server.goals.synced import SECTION_GOALS
 from server.i18n import N_
 from server.models import Role, Section, SectionGoal, ServiceStandard, User
 from server.rendering import render
 from server.state import AppState
-from server.sync_api.registry import SECTION_GOALS
 from server.timekeeping import today
 from sync import Kind
 

@@ -1,6 +1,7 @@
 """The synced tables of inspections: how each field merges, who may write what, and the projections.
 
-An inspection, each of its answers and each corrective action is its own synced record, so two tablets
+Who may write them is their rule book's (``synced.py``). An inspection, each of its answers and each
+corrective action is its own synced record, so two tablets
 answering different items of one walk-through merge silently. An answer's id is derived from the
 inspection and the item (uuid5), so the same item answered on two tablets is one record with two
 values under review, never two answers. Submitting writes ``status=submitted`` to the inspection and to
@@ -17,9 +18,10 @@ from typing import Any
 
 from server.calendar_ja import fiscal_year
 from server.inspections.templates import Item, items_of
-from server.models import CorrectiveAction, Inspection, InspectionAnswer, InspectionTemplate, Role, User
+from server.models import CorrectiveAction, Inspection, InspectionAnswer, InspectionTemplate
 from server.rollups import tracking
-from sync import FieldSpec, FieldType, Op, Policy, RecordState, SignOff, TableSpec, Workflow
+from server.sync_api.rulebook import WARD_FIELD, scope_of_ward
+from sync import FieldSpec, FieldType, Policy, RecordState, SignOff, TableSpec, Workflow
 
 ANSWER_NAMESPACE = uuid.UUID("6f1d4c52-2f0e-4b8e-9a57-0c3f1e7d2b10")
 RESULTS = ("pass", "fail", "na")
@@ -28,6 +30,7 @@ PRIORITIES = ("high", "normal", "low")
 INSPECTIONS = TableSpec(
     name="inspections",
     fields={
+        "ward": WARD_FIELD,
         "template_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "place": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=200),
@@ -46,12 +49,14 @@ INSPECTIONS = TableSpec(
         states=frozenset({"submitted"}),
         protected=frozenset({"template_id", "section_id", "place", "submitted_at"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"template_id", "section_id"}),
 )
 
 INSPECTION_ANSWERS = TableSpec(
     name="inspection_answers",
     fields={
+        "ward": WARD_FIELD,
         "inspection_id": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=36),
         "item_key": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=60),
         "result": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=8),
@@ -71,6 +76,7 @@ INSPECTION_ANSWERS = TableSpec(
         states=frozenset({"submitted"}),
         protected=frozenset({"result", "value", "note", "photos"}),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"inspection_id", "item_key"}),
 )
 
@@ -79,6 +85,7 @@ ACTION_STATES = ("raised", "accepted", "in_progress", "reported", "confirmed")
 CORRECTIVE_ACTIONS = TableSpec(
     name="corrective_actions",
     fields={
+        "ward": WARD_FIELD,
         "section_id": FieldSpec(FieldType.INT, Policy.REVIEW, nullable=False),
         "title": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=200),
         "description": FieldSpec(FieldType.TEXT, Policy.REVIEW, max_length=4000),
@@ -113,11 +120,11 @@ CORRECTIVE_ACTIONS = TableSpec(
             {"title", "description", "report_note", "due_on", "section_id", "photos", "evidence"}
         ),
     ),
+    scope_of=scope_of_ward,
     required_on_create=frozenset({"section_id", "title"}),
 )
 
 SPECS = (INSPECTIONS, INSPECTION_ANSWERS, CORRECTIVE_ACTIONS)
-INSPECTORS = {Role.STAFF, Role.CHIEF, Role.MANAGER}
 
 
 def answer_id(inspection_id: str, item_key: str) -> str:
@@ -129,81 +136,6 @@ async def template_items(template_id: int) -> dict[str, Item] | None:
     """The items of the template version an inspection uses."""
     template = await InspectionTemplate.get_or_none(id=template_id)
     return items_of(template) if template is not None else None
-
-
-def check_value(item: Item, result: Any, value: Any) -> str | None:
-    """Why an answer does not fit its item, or None. The tablet checks the same before queuing."""
-    if result is not None and (item.type != "pass_fail" or result not in RESULTS):
-        return f"{item.key}: not a valid result"
-    if value is None:
-        return None
-    if item.type == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return f"{item.key}: a number is expected"
-        if (item.min is not None and value < item.min) or (item.max is not None and value > item.max):
-            return f"{item.key}: the number is outside {item.min}–{item.max}"
-    elif item.type == "single_choice" and value not in item.options:
-        return f"{item.key}: not one of the choices"
-    elif item.type == "multi_choice" and (
-        not isinstance(value, list) or any(v not in item.options for v in value)
-    ):
-        return f"{item.key}: not among the choices"
-    elif item.type == "date":
-        try:
-            dt.date.fromisoformat(str(value))
-        except ValueError:
-            return f"{item.key}: not a date"
-    elif item.type in ("text",) and (not isinstance(value, str) or len(value) > 2000):
-        return f"{item.key}: text of at most 2000 characters is expected"
-    return None
-
-
-def _current(record: RecordState | None, spec: TableSpec, name: str) -> Any:
-    return record.values(spec).get(name) if record is not None else None
-
-
-async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
-    """Who may write inspections, answers and corrective actions, and whether the values fit."""
-    if op.table in ("inspections", "inspection_answers"):
-        if user.role not in INSPECTORS:
-            return "your role does not inspect"
-        if op.table == "inspection_answers":
-            current = record.values(INSPECTION_ANSWERS) if record is not None else {}
-            inspection_id = op.fields.get("inspection_id") or current.get("inspection_id")
-            item_key = op.fields.get("item_key") or current.get("item_key")
-            if record is None and op.record_id != answer_id(str(inspection_id), str(item_key)):
-                return "an answer's id must be derived from its inspection and item"
-            inspection = await Inspection.get_or_none(id=str(inspection_id))
-            items = None
-            if inspection is not None and inspection.template_id is not None:
-                items = await template_items(inspection.template_id)
-            if items is None or item_key not in items:
-                return "no such item in this inspection's template"
-            if "result" in op.fields or "value" in op.fields:
-                return check_value(items[str(item_key)], op.fields.get("result"), op.fields.get("value"))
-        elif "template_id" in op.fields:
-            template = await InspectionTemplate.get_or_none(id=op.fields["template_id"])
-            if template is None or template.status == "draft":
-                return "inspections use a published template"
-        return None
-    if op.table == "corrective_actions":
-        if user.role not in INSPECTORS:
-            return "your role may not change corrective actions"
-        if op.fields.get("priority") not in (None, *PRIORITIES):
-            return "priority is high, normal or low"
-        target = op.fields.get("status")
-        if target is None:
-            return None
-        before = _current(record, CORRECTIVE_ACTIONS, "status") or "raised"
-        section = _current(record, CORRECTIVE_ACTIONS, "section_id") or op.fields.get("section_id")
-        own = user.section_id == section
-        if target == "confirmed" or (before == "reported" and target == "in_progress"):
-            if not (user.role is Role.MANAGER or (user.role is Role.CHIEF and own)):
-                return "only the section's chief or a manager confirms or returns an action"
-        elif not (user.role is Role.MANAGER or own):
-            return "only the responsible section moves its action forward"
-        return None
-    return "not an inspection table"
 
 
 def _day(stamp: Any) -> dt.date | None:

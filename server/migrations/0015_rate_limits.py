@@ -6,7 +6,7 @@ from tortoise import fields
 # (server/throttle.py); the per-attempt tables they counted before are no longer read.
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0013_dashboard_rollups')]
+    dependencies = [('models', '0014_ward_scopes')]
 
     initial = False
 

@@ -3,7 +3,6 @@ only the desk of the case's ward ever receives the records (managers see statist
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -11,11 +10,8 @@ from typing import Any
 from server import audit
 from server.config import KAWASAKI_WARDS
 from server.i18n import N_
-from server.models import OkuyamiAppointment, OkuyamiCase, Role, User
-from server.okuyami.intake import NOT_COLLECTED, TEXT_MAX
-from server.okuyami.questions import QUESTIONS
-from sync import FieldSpec, FieldType, Kind, Op, Policy, RecordState, Status, TableSpec, Workflow
-from sync.hlc import millis_of
+from server.models import OkuyamiAppointment, OkuyamiCase
+from sync import FieldSpec, FieldType, Policy, RecordState, TableSpec, Workflow
 
 SCOPE_PREFIX = "okuyami:"  # one sync scope per ward, received only by that ward's desk (sync_api/registry)
 STATES = ("open", "closed")
@@ -36,7 +32,7 @@ def scope_for(ward: str) -> str:
 OKUYAMI_CASES = TableSpec(
     name="okuyami_cases",
     fields={
-        # Set by the server from the creating person's ward (``with_ward``), never by a tablet.
+        # Set by the server from the creating person's ward (``registry.with_ward``), never by a tablet.
         "ward": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=8),
         "visit_date": FieldSpec(FieldType.DATE, Policy.REVIEW, nullable=False),
         "notice_shown_at": FieldSpec(FieldType.TEXT, Policy.REVIEW, nullable=False, max_length=40),
@@ -64,68 +60,6 @@ OKUYAMI_CASES = TableSpec(
 # What a tablet may report of its offline guide, and the audit action each becomes: the same actions as
 # the server's own guide page and print notice, so the audit log reads alike whichever built the guide.
 TABLET_VIEWS = {"guide_viewed": "okuyami.guide_viewed", "guide_printed": "okuyami.guide_printed"}
-_RECORDED = frozenset({Status.APPLIED.value, Status.MERGED.value, Status.CONFLICT.value})
-
-
-async def audit_tablet_views(login: str, ops: list[Op], results: list[dict[str, Any]]) -> None:
-    """Audit the guide views a tablet reported in this push. ``ops`` are the operations new to the server
-    (a replayed one is not passed again), so each view is recorded once; a refused one never."""
-    status = {result["op_id"]: result["status"] for result in results}
-    for op in ops:
-        view = op.fields.get("tablet_views") if op.table == OKUYAMI_CASES.name else None
-        if view not in TABLET_VIEWS or status.get(op.op_id) not in _RECORDED:
-            continue
-        # The tablet's clock says when the family saw it; the audit row's own time is the server's.
-        seen = dt.datetime.fromtimestamp(millis_of(op.hlc) / 1000, dt.UTC).isoformat()
-        await audit.record(
-            None,
-            TABLET_VIEWS[str(view)],
-            login=login,
-            target_type="okuyami_case",
-            target_id=op.record_id,
-            detail={"on_tablet": True, "at": seen},
-        )
-
-
-def with_ward(op: Op, user: User) -> Op:
-    """A case belongs to the ward of the person who creates it: the server writes it into the create, so a
-    tablet (even one whose outbox predates wards) never has to, and ``authorize`` refuses any other."""
-    if op.table != OKUYAMI_CASES.name or op.kind is not Kind.CREATE or "ward" in op.fields:
-        return op
-    return dataclasses.replace(op, fields={**op.fields, "ward": user.ward})
-
-
-async def authorize(user: User, op: Op, record: RecordState | None) -> str | None:
-    """Only おくやみ担当 write cases, and personal answers only after the purpose notice was shown."""
-    if user.role is not Role.OKUYAMI:
-        return "only the bereavement desk handles cases"
-    fields = op.fields
-    if "ward" in fields and (op.kind is not Kind.CREATE or record is not None or fields["ward"] != user.ward):
-        return "a case belongs to the ward of the person who opens it and cannot move"
-    notice = fields.get("notice_shown_at")
-    if record is not None and not notice:
-        register = record.registers.get("notice_shown_at")
-        notice = register[0].value if register else None
-    if "answers" in fields:
-        if not notice:
-            return "show the purpose notice before entering personal data"
-        answers = fields["answers"]
-        if answers is not None and not isinstance(answers, dict):
-            return "the answers must be a set of named fields"
-        for name, value in (answers or {}).items():
-            if name in NOT_COLLECTED:
-                return f"{name} is not collected"
-            if name not in QUESTIONS:
-                return f"{name} is not a question of the intake"
-            if not isinstance(value, str) or len(value) > TEXT_MAX:
-                return f"the answer to {name} must be text of at most {TEXT_MAX} characters"
-    if "tablet_views" in fields and fields["tablet_views"] not in TABLET_VIEWS:
-        return "unknown kind of guide view"
-    if "progress" in fields:
-        progress = fields["progress"]
-        if not isinstance(progress, dict) or any(v not in PROCEDURE_STATES for v in progress.values()):
-            return "unknown procedure status"
-    return None
 
 
 def _date(value: Any) -> dt.date | None:

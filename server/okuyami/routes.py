@@ -85,9 +85,14 @@ async def notice(request: Request[Any, Any, Any], appointment: FromQuery[int | N
     """The purpose notice (利用目的の明示), shown before anything about the family is typed."""
     booked = (
         await OkuyamiAppointment.get_or_none(id=appointment, ward=_user(request).ward, cancelled=False)
-        if appointment
+        if appointment and 0 < appointment < 2**31
         else None
     )
+    if booked is not None:
+        # The caller's name and telephone number are shown: a view of personal data like any other.
+        await audit.record(
+            request, "okuyami.appointment_viewed", target_type="okuyami_appointment", target_id=booked.id
+        )
     # With a booking the notice names the caller; without one it is the page the tablet keeps for offline use.
     return render(
         request,

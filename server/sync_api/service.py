@@ -8,9 +8,17 @@ from pathlib import Path
 from typing import Any
 
 from server.models import Role, Section, SyncClient, SyncRecord, User
-from server.okuyami import records as okuyami_records
 from server.photo_types import photo_type
-from server.sync_api.registry import actor_for, make_authorize, project, registry
+from server.sync_api.registry import (
+    actor_for,
+    make_audit,
+    make_authorize,
+    project,
+    project_pull,
+    registry,
+    with_ward,
+)
+from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
 from server.timekeeping import now
 from sync import (
@@ -33,7 +41,6 @@ from sync.merge import settle
 EPOCH = 1
 _WEB_BATCH = 400
 _WEB_CLIENTS = uuid.UUID("3b0d9c1e-51a4-4c55-9d0e-8f7a6b5c4d3e")
-PUBLIC_ACTOR = Actor(user="public-web", scopes=frozenset({"ward"}), roles=frozenset({"public"}))
 
 
 class SyncService:
@@ -44,14 +51,16 @@ class SyncService:
         self.registry = registry()
         self.secret = f"sync-cursor:{secret_key}".encode()
 
-    def engine_for(self, user: User) -> Engine:
+    def engine_for(self, user: User, client_id: str = "") -> Engine:
+        """The engine as one person's client uses it: that person's rules and audit events."""
         return Engine(
             self.store,
             self.registry,
             secret=self.secret,
             epoch=EPOCH,
-            authorize=make_authorize({user.login: user}),
+            authorize=make_authorize(user, client_id, self.store),
             on_change=project,
+            on_applied=make_audit(user),
         )
 
     async def actor(self, user: User) -> Actor:
@@ -61,17 +70,15 @@ class SyncService:
         return actor_for(user, sections)
 
     async def push(self, user: User, request: PushRequest) -> PushResponse:
-        ops = [okuyami_records.with_ward(op, user) for op in request.ops]
+        ops = [with_ward(op, user) for op in request.ops]
         request = PushRequest(client_id=request.client_id, ops=ops, schema_version=request.schema_version)
-        # A replayed operation is answered with its stored result: only those past this mark are new.
-        applied_before = await self.last_seq(request.client_id)
-        response = await self.engine_for(user).push(await self.actor(user), request)
-        fresh = [op for op in ops if op.client_seq > applied_before]
-        await okuyami_records.audit_tablet_views(user.login, fresh, response.results)
-        return response
+        return await self.engine_for(user, request.client_id).push(await self.actor(user), request)
 
     async def pull(self, user: User, cursor: str, limit: int) -> Any:
-        return await self.engine_for(user).pull(await self.actor(user), cursor, limit)
+        """The next page of what the person may see, each row as their role receives it."""
+        page = await self.engine_for(user).pull(await self.actor(user), cursor, limit)
+        await project_pull(user, page.changes)
+        return page
 
     async def purge(self, table: str, record_ids: list[str]) -> list[str]:
         """Retention: remove records' content and history; tablets drop their copy at the next pull.
@@ -157,10 +164,15 @@ class SyncService:
             results.extend(response.results)
         return results
 
-    async def public_write(self, table: str, record_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+    async def public_write(
+        self, table: str, record_id: str, fields: dict[str, Any], ward: str
+    ) -> dict[str, Any]:
         """A resident's comment from the public form: a ``create`` and nothing else, as its own client
         (one per record), so simultaneous submissions never contend for a sequence number and sending
-        the same form twice is the same operation twice, stored once."""
+        the same form twice is the same operation twice, stored once. It belongs to ``ward``, the
+        deployment's."""
+        fields = {**fields, "ward": ward}
+        public = Actor(user="public-web", scopes=frozenset({ward_scope(ward)}), roles=frozenset({"public"}))
         client_id = str(uuid.uuid5(_WEB_CLIENTS, f"public:{table}:{record_id}"))
         millis = int(now().timestamp() * 1000)
         op = Op(
@@ -187,5 +199,5 @@ class SyncService:
             authorize=only_new_comments,
             on_change=project,
         )
-        response = await engine.push(PUBLIC_ACTOR, PushRequest(client_id=client_id, ops=[op]))
+        response = await engine.push(public, PushRequest(client_id=client_id, ops=[op]))
         return response.results[0]

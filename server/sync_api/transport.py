@@ -49,6 +49,9 @@ async def json_object(request: Request[Any, Any, Any]) -> dict[str, Any]:
         data = json.loads(raw, parse_constant=_not_json)
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError([{"path": "", "message": f"not valid JSON: {exc}"}]) from None
+    except RecursionError:
+        # Nesting deeper than the reader's stack: no client sends it, and no operation could hold it.
+        raise PayloadError([{"path": "", "message": "not valid JSON: nested too deeply"}]) from None
     if not isinstance(data, dict):
         raise PayloadError([{"path": "", "message": "the body must be a JSON object"}])
     return data

@@ -63,7 +63,7 @@ async def leave_comment(request: Request[Any, Any, Any], data: FormBody) -> Temp
             "contact": form.contact if form.wants_answer else "",
             "status": "received",
         }
-        result = await state.sync.public_write("feedback", record_id, fields)
+        result = await state.sync.public_write("feedback", record_id, fields, state.settings.default_ward)
         if result["status"] == "rejected":
             await service.give_back_public_slot(secret, address)
             context = {"form": form, "limit": service.MAX_COMMENT, "failed": True}

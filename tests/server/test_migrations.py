@@ -51,7 +51,7 @@ async def test_what_a_server_stored_before_0007_is_still_answered_and_pulled(emp
     from tortoise import Tortoise
     from tortoise.migrations.api.migrate import migrate as run_migrations
 
-    from server.db import connected, migrate
+    from server.db import connected
     from server.sync_api.store import TortoiseStore
     from sync import Entry, MemoryStore
     from tests.sync.harness import Tablet, new_engine
@@ -121,7 +121,10 @@ async def test_what_a_server_stored_before_0007_is_still_answered_and_pulled(emp
             )
         await insert("sync_client", {"client_id": tablet.client_id, "last_seq": 3, "login": "demo-staff"})
 
-    await migrate(empty_database_url)
+    # Up to the last migration before 0014, which moves the ward's records (these are made with the
+    # reference table, not the server's) into a scope per ward; its own test follows.
+    await run_migrations(config=tortoise_config(empty_database_url), target="models.0013_dashboard_rollups")
+    await Tortoise.close_connections()
     async with connected(empty_database_url):
         engine = new_engine(TortoiseStore())
         assert await tablet.push(engine, batch) == answers
@@ -207,3 +210,60 @@ async def test_0011_fills_the_tallies_from_what_is_stored(empty_database_url: st
         }
         await rebuild()
         assert await snapshot() == filled
+
+
+async def test_0014_moves_the_wards_records_into_its_scope_and_resets_old_cursors(
+    empty_database_url: str, tmp_path: Path
+) -> None:
+    """Records synced in the deployment-wide scope before 0014 belong to the deployment's ward: they reach
+    that ward's accounts, no other ward's, keep taking changes, and a tablet's old cursor is reset (its
+    unsent changes are kept on the tablet and pushed as usual)."""
+    from dataclasses import replace
+
+    from tortoise import Tortoise
+    from tortoise.migrations.api.migrate import migrate as run_migrations
+
+    from server.auth import service as auth_service
+    from server.db import connected, migrate
+    from server.goals.synced import SECTION_GOALS
+    from server.models import Role, User
+    from server.seed import seed_demo
+    from server.sync_api.service import SyncService
+    from server.sync_api.store import TortoiseStore
+    from sync import Actor, Engine, Op, PushRequest, Registry, format_stamp
+
+    await run_migrations(config=tortoise_config(empty_database_url), target="models.0013_dashboard_rollups")
+    await Tortoise.close_connections()
+    goal = str(uuid.uuid4())
+    secret = "s" * 40
+    # The goal as the previous release synced it: no ward field, the one scope "ward".
+    before = replace(SECTION_GOALS, fields={k: v for k, v in SECTION_GOALS.fields.items() if k != "ward"})
+    before = replace(before, scope_of=lambda values: "ward")
+    async with connected(empty_database_url):
+        await seed_demo("a-password-for-tests-1")
+        section = (await User.get(login="demo-staff")).section_id
+        engine = Engine(TortoiseStore(), Registry([before]), secret=f"sync-cursor:{secret}".encode())
+        actor = Actor(user="demo-staff", scopes=frozenset({"ward"}))
+        fields = {"section_id": section, "fiscal_year": 2024, "title": "待ち時間"}
+        op = Op(str(uuid.uuid4()), 1, format_stamp(1730000000000, 0, "c"), "section_goals", goal,
+                Kind.CREATE, None, fields)  # fmt: skip
+        await engine.push(actor, PushRequest(client_id=str(uuid.uuid4()), ops=[op]))
+        old_cursor = (await engine.pull(actor, "")).cursor
+    await migrate(empty_database_url, "高津区")
+    async with connected(empty_database_url):
+        sync = SyncService(secret, tmp_path)
+        staff = await User.get(login="demo-staff")
+        other = await auth_service.create_user(
+            login="nakahara", display_name="中原", password="a-password-for-tests-1", role=Role.MANAGER,
+            ward="中原区",
+        )  # fmt: skip
+        reset = await sync.pull(staff, old_cursor, 500)
+        assert reset.reset and [c.row["ward"] for c in reset.changes if c.id == goal] == ["高津区"]
+        assert all(c.id != goal for c in (await sync.pull(other, "", 500)).changes)
+        patch = Op(str(uuid.uuid4()), 1, format_stamp(1730000001000, 0, "d"), "section_goals", goal,
+                   Kind.PATCH, 1, {"target": "10分"})  # fmt: skip
+        client = str(uuid.uuid4())
+        result = (await sync.push(staff, PushRequest(client_id=client, ops=[patch]))).results[0]
+        assert result["status"] == "applied", result
+        again = await sync.pull(staff, reset.cursor, 500)
+        assert [(c.row["target"], c.row["ward"]) for c in again.changes] == [("10分", "高津区")]

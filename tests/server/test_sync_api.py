@@ -112,10 +112,7 @@ async def test_malformed_pushes_name_every_bad_field_and_never_500(login_as: Log
             "ops": [{"op_id": "x", "client_seq": 0, "kind": "explode", "fields": []}],
         },
         {"client_id": tablet.client_id, "ops": [None, 1, "x"]},
-        {
-            "client_id": tablet.client_id,
-            "ops": [tablet.op(str(uuid.uuid4()), "create", {"title": "x" * 200_000})],
-        },
+        {"client_id": tablet.client_id, "ops": [{**tablet.op(str(uuid.uuid4()), "create", {}), "extra": 1}]},
     ]
     for body in bodies:
         response = await tablet.client.post("/api/sync/v1/push", headers=HEADERS, content=json.dumps(body))
@@ -124,6 +121,25 @@ async def test_malformed_pushes_name_every_bad_field_and_never_500(login_as: Log
     bad = await tablet.client.post("/api/sync/v1/push", headers=HEADERS, content=json.dumps(bodies[4]))
     paths = {e["path"] for e in bad.json()["details"]["errors"]}
     assert {"ops[0].op_id", "ops[0].client_seq", "ops[0].kind", "ops[0].fields", "ops[0].hlc"} <= paths
+
+
+async def test_a_value_too_large_is_that_operations_rejection_and_the_outbox_moves_on(
+    login_as: LoginAs,
+) -> None:
+    """A value no field holds is not a malformed envelope: the tablet drops that one operation (and the
+    person sees it at /sync), while the rest of its outbox is applied."""
+    tablet = Tablet(await login_as("demo-staff"))
+    await tablet.register()
+    goal = str(uuid.uuid4())
+    response = await tablet.push(
+        tablet.op(str(uuid.uuid4()), "create", {**await goal_fields(), "title": "x" * 200_000}),
+        tablet.op(goal, "create", await goal_fields()),
+    )
+    assert response.status_code == 200, response.text
+    results = response.json()["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied"]
+    assert "title is too long" in results[0]["error"] and response.json()["last_seq"] == 2
+    assert await SyncRejected.filter(client_id=tablet.client_id).count() == 1
 
 
 async def test_numbers_json_does_not_have_are_refused_not_stored(login_as: LoginAs) -> None:

@@ -9,14 +9,18 @@ import uuid
 from collections import Counter
 from typing import Any
 
+from server.compliance.synced import section_scope
 from server.db import connected
 from server.inspections.records import answer_id
 from server.models import Section
 from server.rollups.rebuild import rebuild
-from server.sync_api.registry import project, registry, section_scope
+from server.sync_api.registry import project, registry
+from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
 from sync import Actor, Engine, Kind, Op, PushRequest, format_stamp
 from tests.server.projected import snapshot
+
+WARD = "高津区"
 
 PERIODS = ("2026-04", "2026-05", "2027-01")
 TABLES = ("self_check_answers", "inspections", "inspection_answers", "corrective_actions", "feedback")
@@ -41,7 +45,7 @@ class Workload:
             TortoiseStore(), registry(), secret=b"tallies", now=self.clock, on_change=project
         )
         self.client_id, self.seq = str(uuid.uuid4()), 0
-        scopes = frozenset({"ward", *(section_scope(s) for s in sections)})
+        scopes = frozenset({ward_scope(WARD), *(section_scope(s) for s in sections)})
         self.actor = Actor(user="demo-manager", scopes=scopes, roles=frozenset({"manager"}))
         self.records: dict[str, list[str]] = {}
         self.actions: dict[str, str] = {}
@@ -54,6 +58,8 @@ class Workload:
     async def push(self, table: str, record_id: str, kind: Kind, fields: dict[str, Any]) -> str:
         self.seq += 1
         self.clock.moment += dt.timedelta(days=self.rng.choice((0, 0, 1, 3, 20)), minutes=1)
+        if kind is Kind.CREATE and table != "self_check_answers":
+            fields = {**fields, "ward": WARD}  # as the server writes it from the creator's ward
         op = Op(
             op_id=str(uuid.uuid4()),
             client_seq=self.seq,

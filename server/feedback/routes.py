@@ -17,7 +17,7 @@ from server.auth.guards import roles
 from server.compliance.service import active_standards
 from server.feedback import service
 from server.feedback.forms import TextForm, TriageForm, parse_text, parse_triage
-from server.feedback.masking import mask
+from server.feedback.masking import Review, review
 from server.feedback.records import CATEGORIES, STATES
 from server.form_body import FormBody
 from server.i18n import N_
@@ -234,19 +234,45 @@ async def approve_answer(
     return Redirect(f"/feedback/{feedback.id}")
 
 
+# What each kind of replaced detail is called on the publish page.
+MASKED_KIND_LABELS = {
+    "name": N_("personal name"),
+    "phone": N_("telephone number"),
+    "email": N_("e-mail address"),
+    "postcode": N_("postcode"),
+    "address": N_("street address"),
+}
+
+
+def _publish_context(
+    feedback: Feedback,
+    reviews: dict[str, Review],
+    errors: dict[str, str],
+    texts: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the approver checks: both texts with every replacement and every proper noun left in place
+    marked, and what was replaced, by kind, with the words it replaced. The boxes hold ``texts`` (what the
+    approver sent back, after a refusal) or else the masked texts."""
+    replaced: dict[str, list[str]] = {}
+    for name in ("comment", "answer"):
+        for finding in reviews[name].findings:
+            replaced.setdefault(finding.kind, []).append(finding.text)
+    return {
+        "f": feedback,
+        "reviews": reviews,
+        "texts": texts or {name: r.text for name, r in reviews.items()},
+        "replaced": replaced if texts is None else {},
+        "kind_labels": MASKED_KIND_LABELS,
+        "errors": errors,
+    }
+
+
 @get("/feedback/{feedback_id:uuid}/publish", opt=MANAGERS)
 async def publish_form(request: Request[Any, Any, Any], feedback_id: FromPath[uuid.UUID]) -> Template:
     """The comment and answer with names, numbers, e-mail and addresses masked, for the approver to check."""
     feedback = await _feedback(feedback_id)
-    comment, comment_found = mask(feedback.text)
-    answer, answer_found = mask(feedback.answer)
-    context = {
-        "f": feedback,
-        "comment": comment,
-        "answer": answer,
-        "found": comment_found + answer_found,
-        "errors": {},
-    }
+    reviews = {"comment": review(feedback.text), "answer": review(feedback.answer)}
+    context = _publish_context(feedback, reviews, {})
     return render(request, "feedback/publish.html", context, personal_data=True)
 
 
@@ -254,25 +280,33 @@ async def publish_form(request: Request[Any, Any, Any], feedback_id: FromPath[uu
 async def publish(
     request: Request[Any, Any, Any], feedback_id: FromPath[uuid.UUID], data: FormBody
 ) -> Template | Redirect:
-    """Publish what the approver confirmed; anything still detectable as personal information is refused."""
+    """Publish what the approver confirmed; anything still detectable as personal information is refused.
+
+    「もう一度確認する」 (step=check) masks what the approver's edits brought in and shows the texts again."""
     feedback = await _feedback(feedback_id)
-    comment = data.get("comment", "").strip()
-    answer = data.get("answer", "").strip()
+    texts = {"comment": data.get("comment", "").strip(), "answer": data.get("answer", "").strip()}
+    reviews = {name: review(text) for name, text in texts.items()}
+    if data.get("step") == "check":
+        context = _publish_context(feedback, reviews, {})
+        return render(request, "feedback/publish.html", context, personal_data=True)
     errors: dict[str, str] = {}
-    for name, text in (("comment", comment), ("answer", answer)):
+    for name, text in texts.items():
         if not text:
             errors[name] = N_("This must not be empty.")
-        elif mask(text)[1]:
+        elif reviews[name].findings:
             errors[name] = N_("This still contains what looks like personal information.")
     if feedback.status != "approved":
         errors["form"] = N_("Only an approved answer can be published.")
+    elif data.get("confirmed") != "yes":
+        errors["confirmed"] = N_("Confirm that you have checked both texts before publishing.")
     if errors:
-        context = {"f": feedback, "comment": comment, "answer": answer, "found": [], "errors": errors}
+        context = _publish_context(feedback, reviews, errors, texts)
+        context["still_personal"] = [finding.text for r in reviews.values() for finding in r.findings]
         return render(request, "feedback/publish.html", context, status_code=422, personal_data=True)
     fields = {
         "status": "published",
-        "published_comment": comment,
-        "published_answer": answer,
+        "published_comment": texts["comment"],
+        "published_answer": texts["answer"],
         "published_on": today().isoformat(),
     }
     if await _write(request, feedback, Kind.PATCH, fields):

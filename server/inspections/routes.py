@@ -100,7 +100,13 @@ async def walk(request: Request[Any, Any, Any], template_id: FromPath[int]) -> T
     return render(
         request,
         "inspections/walk.html",
-        {"template": template, "parts": parts, "sections": sections, "today": today().isoformat()},
+        {
+            "template": template,
+            "parts": parts,
+            "sections": sections,
+            "today": today().isoformat(),
+            "fails": await queries.fails_by_place(template.family),
+        },
     )
 
 

@@ -1,0 +1,67 @@
+"""What trips a ward employee up on a first day: each test reproduces one defect seen on the tablet."""
+
+from __future__ import annotations
+
+from playwright.async_api import Browser, Page, expect
+
+from tests.e2e.conftest import LiveServer
+from tests.e2e.test_two_tablets import all_sent, tablet
+
+
+async def start_inspection(page: Page, base: str, place: str) -> None:
+    await page.goto(f"{base}/inspections/new")
+    await page.get_by_label("点検表").select_option(label="職場点検（第1版）")
+    await page.get_by_label("場所").fill(place)
+    await page.get_by_role("button", name="開始").click()
+    await expect(page.locator("[data-walk-place]")).to_have_text(place)
+
+
+async def test_repeat_badge_only_on_an_item_that_failed_here_before_and_one_action_per_finding(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context, page = await tablet(browser, live_server, "demo-staff")
+    place = "1階 待合 記載台"
+    try:
+        # A brand-new inspection: no item carries 「再発」.
+        await start_inspection(page, live_server.url, place)
+        await expect(page.locator("[data-repeat]:visible")).to_have_count(0)
+        first = page.locator("[data-key='mado-02']")
+        await first.get_by_role("button", name="不適").click()
+        await first.locator("[data-note]").fill("記載台に前の人の申請書が残っていた")
+        await first.locator("[data-note]").blur()
+        await expect(first.locator("[data-repeat]")).to_be_hidden()
+        await page.get_by_role("button", name="今すぐ同期").click()
+        await all_sent(page)
+
+        # The next inspection of the same place: the same item failing again is a repeat, another is not.
+        await start_inspection(page, live_server.url, place)
+        again = page.locator("[data-key='mado-02']")
+        other = page.locator("[data-key='mado-03']")
+        await expect(page.locator("[data-repeat]:visible")).to_have_count(0)
+        await again.get_by_role("button", name="不適").click()
+        await expect(again.locator("[data-repeat]")).to_be_visible()
+        await expect(again.locator("[data-repeat]")).to_have_text("再発")
+        await other.get_by_role("button", name="不適").click()
+        await expect(other.locator("[data-repeat]")).to_be_hidden()
+
+        # 是正処置: not without saying what is wrong; then one action however often it is tapped.
+        raise_action = again.get_by_role("button", name="是正処置を起票")
+        await raise_action.click()
+        await expect(again.locator("[data-error]")).to_contain_text("メモが必要")
+        await again.locator("[data-note]").fill("記載台の申請書がまた放置されていた")
+        await raise_action.click(click_count=3)
+        link = again.locator("[data-action-state]")
+        await expect(link).to_have_text("是正処置を起票しました")
+        await expect(raise_action).to_be_hidden()
+        await page.get_by_role("button", name="今すぐ同期").click()
+        await all_sent(page)
+        href = await link.get_attribute("href")
+        assert href and href.startswith("/actions/")
+        await page.goto(f"{live_server.url}/actions")
+        rows = page.locator("tbody tr", has_text="記載台の申請書がまた放置されていた")
+        await expect(rows).to_have_count(1)
+        await page.goto(f"{live_server.url}{href}")
+        await expect(page.locator("h1")).to_contain_text("記載台の申請書がまた放置されていた")
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        await context.close()

@@ -65,3 +65,49 @@ async def test_repeat_badge_only_on_an_item_that_failed_here_before_and_one_acti
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         await context.close()
+
+
+async def test_a_self_check_note_is_kept_when_the_person_moves_to_another_period(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context, page = await tablet(browser, live_server, "demo-staff")
+    try:
+        await page.goto(f"{live_server.url}/self-check")
+        others = page.locator(".period-nav a:not([aria-current])")
+        await others.first.click()
+        await expect(page.locator("form[data-answer]").first).to_be_visible()
+        here = page.url
+        answer = page.locator("form#std-SB-05")
+        note = answer.get_by_label("守れなかった内容と理由")
+        error = answer.locator("[data-note-error]")
+
+        await answer.get_by_role("radio", name="未遵守", exact=True).check()
+        await expect(note).to_be_visible()
+        await expect(error).to_be_hidden()  # not the instant 未遵守 is tapped
+
+        # Moving on without a note: the page stays and says what is missing.
+        await page.locator(".period-nav a:not([aria-current])").last.click()
+        await expect(error).to_be_visible()
+        assert page.url == here
+
+        # A note typed and another period tapped at once: the answer and its note are kept.
+        await note.press_sequentially("窓口で名札を付けていなかった", delay=5)
+        await expect(error).to_be_hidden()
+        await page.locator(".period-nav a:not([aria-current])").last.click()
+        await page.wait_for_url(lambda url: url != here)
+        await page.goto(here)
+        await expect(answer.get_by_role("radio", name="未遵守", exact=True)).to_be_checked()
+        await expect(note).to_have_value("窓口で名札を付けていなかった")
+        await page.get_by_role("button", name="今すぐ同期").click()
+        await all_sent(page)
+        await context.close()
+
+        # The server has it: another tablet sees the answer with its note.
+        context, page = await tablet(browser, live_server, "demo-staff")
+        await page.goto(here)
+        await expect(page.locator("form#std-SB-05").get_by_label("守れなかった内容と理由")).to_have_value(
+            "窓口で名札を付けていなかった"
+        )
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        await context.close()

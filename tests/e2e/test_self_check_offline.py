@@ -32,10 +32,12 @@ async def test_a_self_check_filled_offline_reaches_the_chief(
         for code in codes:
             if code == NOT_KEPT:
                 await row(staff, code).get_by_role("radio", name="未遵守", exact=True).check()
-                # A note is required: the message says so and nothing is sent without it.
-                await expect(row(staff, code).locator("[data-note-error]")).to_be_visible()
+                # A note is required; it is asked for, not scolded for, before the person moves on.
+                await expect(row(staff, code).get_by_label("守れなかった内容と理由")).to_be_focused()
+                await expect(row(staff, code).locator("[data-note-error]")).to_be_hidden()
                 await row(staff, code).get_by_label("守れなかった内容と理由").fill("混雑時に私語があった")
-                await row(staff, code).get_by_role("button", name="この回答を保存").click()
+                # Saved as it is written, like every other tap: no button to remember.
+                await expect(row(staff, code).get_by_role("button", name="この回答を保存")).to_be_hidden()
                 await expect(row(staff, code).locator("[data-note-error]")).to_be_hidden()
             elif code == NOT_APPLICABLE:
                 await row(staff, code).get_by_role("radio", name="該当なし", exact=True).check()

@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from server import pwa
+from server import flash, pwa
 from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
 from server.auth import routes as auth_routes
@@ -133,6 +133,7 @@ def create_app(settings: Settings) -> Litestar:
         guards=[access_guard],
         plugins=[HTMXPlugin()],
         middleware=[session_config.middleware],
+        before_send=[flash.before_send],
         stores={"sessions": DatabaseSessionStore()},
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
+from server import flash
 from server.i18n import LANGUAGE_COOKIE, negotiate_language
 from server.models.accounts import ROLE_LABELS, WARD_LABELS
 from server.state import AppState
@@ -73,8 +74,14 @@ def render(
         out_headers["X-Madoguchi-User"] = user_key(state.settings.secret_key, user.id)
     else:
         out_headers["Cache-Control"] = "no-cache"
+    # A full page shows (and so uses up) the flash messages waiting for this person; a fragment leaves
+    # them for the next page. A page carrying one is not kept for offline reading.
+    flash_messages = [] if wants_fragment else flash.take(request)
+    if flash_messages:
+        out_headers["Cache-Control"] = "no-store"
+        out_headers.pop("X-Madoguchi-User", None)
     out_headers.update(headers or {})
-    full_context = {**base_context(request), **(context or {})}
+    full_context = {**base_context(request), "flash_messages": flash_messages, **(context or {})}
     return Template(
         template_name=fragment if wants_fragment and fragment else page,
         context=full_context,

@@ -17,6 +17,7 @@ from server.actions import service
 from server.actions.forms import ActionForm, StepForm, parse_action
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import CorrectiveAction, Inspection, Role, Section, User
@@ -160,6 +161,7 @@ async def take_step(
         await state.sync.web_write(
             user, "corrective_actions", str(action.id), Kind.PATCH, {"notes": form.reason}, None
         )
+    flash(request, N_("Saved."))
     return Redirect(f"/actions/{action.id}")
 
 
@@ -195,6 +197,7 @@ async def create_action(request: Request[Any, Any, Any], data: FormBody) -> Temp
         "status": "raised",
     }
     await state.sync.web_write(_user(request), "corrective_actions", action_id, Kind.CREATE, fields, None)
+    flash(request, N_("Corrective action raised."))
     return Redirect(f"/actions/{action_id}")
 
 

@@ -15,6 +15,7 @@ from server.audit import record
 from server.auth import service as auth_service
 from server.auth.guards import roles
 from server.config import KAWASAKI_WARDS
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import AuditEvent, Role, Section, User
@@ -91,6 +92,7 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
         target_id=user.id,
         detail={"role": user.role, "ward": user.ward},
     )
+    flash(request, N_("Account created."))
     return Redirect("/admin/users")
 
 
@@ -151,6 +153,7 @@ async def update_user(
             "password_reset": bool(form.password),
         },
     )
+    flash(request, N_("Account saved."))
     return Redirect("/admin/users")
 
 
@@ -205,6 +208,7 @@ async def _save_section(
     else:
         await section.update_from_dict(values).save()
     await record(request, "section_saved", target_type="section", target_id=section.id, detail=values)
+    flash(request, N_("Section saved."))
     return Redirect("/admin/sections")
 
 

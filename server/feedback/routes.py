@@ -19,6 +19,7 @@ from server.feedback import service
 from server.feedback.forms import TextForm, TriageForm, parse_text, parse_triage
 from server.feedback.masking import Review, review
 from server.feedback.records import CATEGORIES, STATES
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import CorrectiveAction, Feedback, FeedbackSection, Role, Section, User
@@ -184,6 +185,7 @@ async def triage_feedback(
         return await _detail(
             request, feedback, triage=form, error=N_("The change was not accepted."), status_code=409
         )
+    flash(request, N_("Triage saved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -214,6 +216,7 @@ async def draft_answer(
         return await _detail(
             request, feedback, answer=form, error=N_("The change was not accepted."), status_code=409
         )
+    flash(request, N_("Draft answer saved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -231,6 +234,7 @@ async def approve_answer(
     )
     if error:
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("Answer approved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -312,6 +316,7 @@ async def publish(
     if await _write(request, feedback, Kind.PATCH, fields):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
     await audit.record(request, "feedback.publish", target_type="feedback", target_id=str(feedback.id))
+    flash(request, N_("Published: the answer is on the public answers page."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -355,6 +360,7 @@ async def open_action(
             return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
     if await _write(request, feedback, Kind.SET_ADD, {"actions": [action_id]}):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("The corrective action is linked to this comment."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -375,6 +381,7 @@ async def mark_improved(
         )
     if await _write(request, feedback, Kind.PATCH, {"improved": True}):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("Marked as improved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 

@@ -16,7 +16,9 @@ from litestar.response import Redirect, Template
 from server.audit import record
 from server.auth.guards import roles
 from server.compliance.service import active_standards
+from server.flash import flash
 from server.form_body import FormBody
+from server.i18n import N_
 from server.inspections.templates import ANSWER_TYPES, parse_body
 from server.models import InspectionTemplate, Role, TemplateStatus, User
 from server.rendering import render, request_language
@@ -142,6 +144,7 @@ async def create_family(request: Request[Any, Any, Any], data: FormBody) -> Temp
         except EditRefused as exc:
             form.errors["family"] = exc.message
         else:
+            flash(request, N_("Template created."))
             return Redirect(f"{BASE}/{template.id}")
     return render(
         request, "template_admin/new.html", {"form": form, **(await _choices(request))}, status_code=422
@@ -162,6 +165,7 @@ async def start_version(request: Request[Any, Any, Any], template_id: FromPath[i
         draft = await service.start_version(template)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("A new draft version was started from the one in use."))
     return Redirect(f"{BASE}/{draft.id}")
 
 
@@ -178,6 +182,7 @@ async def save_details(
         await service.save_details(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Saved."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -194,6 +199,7 @@ async def add_part(
         key = await service.add_part(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Part added."))
     return Redirect(f"{BASE}/{template.id}#part-{key}")
 
 
@@ -212,6 +218,7 @@ async def rename_part(
         await service.rename_part(template, part_key, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Saved."))
     return Redirect(f"{BASE}/{template.id}#part-{part_key}")
 
 
@@ -227,6 +234,7 @@ async def move_part(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Moved."))
     return Redirect(f"{BASE}/{template.id}#part-{part_key}")
 
 
@@ -242,6 +250,7 @@ async def remove_part(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Part deleted."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -298,6 +307,7 @@ async def add_item(
         key = await service.add_item(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Item added."))
     return Redirect(f"{BASE}/{template.id}#item-{key}")
 
 
@@ -357,6 +367,7 @@ async def save_item(
         # Saved from the form opened inside the item: the list is redrawn in place, form closed.
         swap = {"HX-Retarget": "#editor-parts", "HX-Reselect": "#editor-parts", "HX-Reswap": "outerHTML"}
         return await _version_page(request, template, headers=swap)
+    flash(request, N_("Item saved."))
     return Redirect(f"{BASE}/{template.id}#item-{item_key}")
 
 
@@ -372,6 +383,7 @@ async def move_item(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Moved."))
     return Redirect(f"{BASE}/{template.id}#item-{item_key}")
 
 
@@ -387,6 +399,7 @@ async def remove_item(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Item deleted."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -405,6 +418,7 @@ async def publish(request: Request[Any, Any, Any], template_id: FromPath[int]) -
         target_id=template.id,
         detail={"family": template.family, "version": template.version, "retired": retired},
     )
+    flash(request, N_("Version published: new inspections use it."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -416,6 +430,7 @@ async def discard(request: Request[Any, Any, Any], template_id: FromPath[int]) -
         await service.discard(template)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Draft discarded."))
     return Redirect(BASE)
 
 

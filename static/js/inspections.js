@@ -7,6 +7,7 @@
  * same derivation as the server's), so an item answered on two tablets is one record, not two.
  */
 import "./idb.js";
+import { formatMoment } from "./calendar-ja.js";
 import "./outbox.js";
 import "./files.js";
 
@@ -91,7 +92,7 @@ async function listLocal(userKey, section) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = `/inspections/walk/${r.fields.template_id}#${r.id}`;
-    const started = r.fields.started_at ? new Date(r.fields.started_at).toLocaleString(document.documentElement.lang) : "";
+    const started = formatMoment(r.fields.started_at, document.documentElement.lang);
     link.textContent = `${r.fields.place || ""}（${started}）`;
     link.className = "button button-secondary";
     item.append(link);

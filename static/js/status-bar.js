@@ -3,6 +3,7 @@
  * during a long sync, rejected items and conflicts (with a link), and a clear "safe to sign out" state.
  */
 import "./idb.js";
+import { formatMoment } from "./calendar-ja.js";
 import "./outbox.js";
 
 const DB = globalThis.MadoguchiDB;
@@ -39,7 +40,7 @@ export function startStatusBar(userKey) {
     outbox.dataset.count = String(unsent);
     outbox.textContent = unsent > 0 ? fill(labels.labelUnsent, { count: unsent }) : labels.labelAllSent;
     part("last-sync").textContent = lastSync
-      ? fill(labels.labelLastSync, { time: new Date(lastSync).toLocaleString(document.documentElement.lang) })
+      ? fill(labels.labelLastSync, { time: formatMoment(lastSync, document.documentElement.lang) })
       : labels.labelNeverSynced;
     const problems = part("problems");
     if (problems) {

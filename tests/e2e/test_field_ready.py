@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Dialog, Page, expect
 
-from tests.e2e.conftest import LiveServer
+from tests.e2e.conftest import LiveServer, controlled_by_service_worker, scripts_ready, sign_in
 from tests.e2e.test_two_tablets import all_sent, tablet
 
 
@@ -109,5 +109,64 @@ async def test_a_self_check_note_is_kept_when_the_person_moves_to_another_period
             "窓口で名札を付けていなかった"
         )
         assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        await context.close()
+
+
+async def until_asked(page: Page, asked: list[str], count: int) -> None:
+    for _ in range(50):
+        if len(asked) >= count:
+            return
+        await page.wait_for_timeout(100)
+    raise AssertionError(f"asked {len(asked)} times, expected {count}: {asked}")
+
+
+async def test_irreversible_template_steps_are_asked_first_and_every_save_is_confirmed(
+    browser: Browser, fresh_server: LiveServer
+) -> None:
+    fresh_server.start()
+    context = await browser.new_context(locale="ja-JP", viewport={"width": 1180, "height": 820})
+    page = await context.new_page()
+    asked: list[str] = []
+    answer = {"accept": False}
+
+    async def on_dialog(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await (dialog.accept() if answer["accept"] else dialog.dismiss())
+
+    page.on("dialog", on_dialog)
+    try:
+        await sign_in(page, fresh_server.url, "demo-admin")
+        await controlled_by_service_worker(page)
+        await page.goto(f"{fresh_server.url}/admin/templates")
+        await page.get_by_role("button", name="新しい版を作って編集").first.click()
+        await expect(page.locator("h1")).to_contain_text("下書き")
+        await scripts_ready(page)
+        await expect(page.locator("#flash")).to_have_text("使用中の版から新しい下書きの版を作成しました。")
+
+        # Removing an item: asked; saying no keeps it, saying yes removes it and says so.
+        items = page.locator(".item-row .item-text")
+        count = await items.count()
+        first = await items.first.inner_text()
+        await page.get_by_role("button", name=f"削除：{first}").click()
+        await until_asked(page, asked, 1)
+        assert first in asked[0]
+        await expect(items).to_have_count(count)
+        answer["accept"] = True
+        await page.get_by_role("button", name=f"削除：{first}").click()
+        await expect(items).to_have_count(count - 1)
+        await expect(page.locator("#flash")).to_have_text("項目を削除しました。")
+
+        # Publishing: asked, then done and confirmed.
+        answer["accept"] = False
+        publish = page.get_by_role("button", name="第2版を公開")
+        await publish.click()
+        await until_asked(page, asked, 3)
+        assert "公開しますか" in asked[2]
+        await expect(publish).to_be_visible()
+        answer["accept"] = True
+        await publish.click()
+        await expect(page.locator("#flash")).to_contain_text("この版を公開しました")
+        await expect(page.locator("#flash")).to_have_attribute("role", "status")
     finally:
         await context.close()

@@ -1,0 +1,116 @@
+"""Field-ready fixes seen from the server: Japan time everywhere, 年度 named as staff name them."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+
+import httpx
+import pytest
+
+from server.calendar_ja import fiscal_year, fiscal_year_label, format_moment
+from server.models import Feedback, Section, User
+from server.timekeeping import today
+from tests.server.conftest import LoginAs, post_form, sign_in
+from tests.server.test_actions import raise_action, step
+from tests.server.test_conflict_inbox import two_tablets_disagree
+from tests.server.test_feedback import leave
+
+JST_MOMENT = r"令和\d+年\d+月\d+日（\d{4}年） \d\d:\d\d"
+
+
+@pytest.mark.parametrize(
+    ("moment", "language", "shown"),
+    [
+        ("2026-12-03T01:02:59+00:00", "ja", "令和8年12月3日（2026年） 10:02"),
+        ("2026-12-03T20:30:00Z", "ja", "令和8年12月4日（2026年） 05:30"),  # the next day in Japan
+        (dt.datetime(2019, 4, 30, 15, 0), "ja", "令和元年5月1日（2019年） 00:00"),  # naive: stored UTC
+        ("2026-12-03T01:02:00+00:00", "en", "2026-12-03 10:02"),
+        (None, "ja", ""),
+    ],
+)
+def test_one_format_for_a_moment_in_japan_time(moment: object, language: str, shown: str) -> None:
+    assert format_moment(moment, language) == shown  # type: ignore[arg-type]
+
+
+async def test_an_actions_history_is_in_japan_time(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    action = await raise_action(client)
+    assert (await step(client, action, "accepted")).status_code == 302
+    page = (await client.get(f"/actions/{action}")).text
+    history = page[page.index('class="history"') :]
+    assert len(re.findall(JST_MOMENT, history)) >= 1
+    assert not re.search(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d", history), "a stored UTC string is shown"
+
+
+@pytest.mark.parametrize("path", ["/actions", "/dashboard", "/reports"])
+async def test_fiscal_year_filters_name_the_year_in_reiwa(login_as: LoginAs, path: str) -> None:
+    client = await login_as("demo-manager")
+    page = (await client.get(path)).text
+    year = fiscal_year(today())
+    assert re.search(rf'<option value="{year}"\s+selected>{fiscal_year_label(year)}</option>', page), page
+    assert 'type="number" min="2000"' not in page
+
+
+def flash_of(html: str) -> list[str]:
+    region = re.search(
+        r'<div class="flash-region" id="flash" role="status" data-flash>(.*?)</div>', html, re.S
+    )
+    assert region, "every page has the one flash region"
+    return re.findall(r'<p class="alert alert-success flash-message">(.*?)</p>', region.group(1))
+
+
+async def test_a_save_that_reloads_the_page_says_so_once(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    section = await Section.get(code="eisei")
+    created = await post_form(
+        client,
+        "/admin/users/new",
+        {
+            "login": "takatsu.jiro",
+            "display_name": "高津 次郎",
+            "role": "staff",
+            "section_id": str(section.id),
+            "password": "a-long-password",
+            "active": "on",
+        },
+    )
+    assert created.status_code == 302
+    page = await client.get(created.headers["location"])
+    assert flash_of(page.text) == ["アカウントを作成しました。"]
+    assert page.headers["cache-control"] == "no-store"  # not kept as the offline copy
+    assert flash_of((await client.get("/admin/users")).text) == []  # shown once
+
+
+async def test_a_conflict_decision_is_confirmed(login_as: LoginAs) -> None:
+    _goal, conflict_id = await two_tablets_disagree(login_as)
+    chief = await login_as("demo-chief")
+    response = await post_form(chief, f"/conflicts/{conflict_id}", {"choice": "keep:0"})
+    assert response.status_code == 302
+    assert flash_of((await chief.get(response.headers["location"])).text) == ["判断を保存しました。"]
+
+
+async def test_feedback_steps_are_confirmed(client: httpx.AsyncClient, login_as: LoginAs) -> None:
+    await leave(client, "案内表示が小さくて読めない")
+    feedback = await Feedback.get(channel="web")
+    url = f"/feedback/{feedback.id}"
+    await login_as("demo-chief")
+    kumin = (await User.get(login="demo-chief")).section_id
+    triage = {"category": "guidance", "kind": "request", "sections": str(kumin)}
+    assert (await post_form(client, f"{url}/triage", triage)).status_code == 302
+    assert flash_of((await client.get(url)).text) == ["振り分けを保存しました。"]
+    assert (await post_form(client, f"{url}/answer", {"text": "文字を大きくします"})).status_code == 302
+    assert flash_of((await client.get(url)).text) == ["回答案を保存しました。"]
+    await sign_in(client, "demo-manager")
+    assert (await post_form(client, f"{url}/approve", {})).status_code == 302
+    assert flash_of((await client.get(url)).text) == ["回答を承認しました。"]
+
+
+async def test_a_forged_flash_is_not_shown(login_as: LoginAs) -> None:
+    client = await login_as("demo-admin")
+    payload = base64.urlsafe_b64encode(json.dumps([{"message": "<b>pwned</b>", "values": {}}]).encode())
+    client.cookies.set("madoguchi_flash", f"{payload.decode()}.{'0' * 32}")
+    page = await client.get("/admin/users")
+    assert flash_of(page.text) == [] and "pwned" not in page.text

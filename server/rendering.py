@@ -1,4 +1,5 @@
-"""The one render path: the full page, or for an htmx request the fragment alone; ``Vary: HX-Request``."""
+"""The one render path: the full page, or for an htmx request the fragment alone (a history restore gets
+the page); ``Vary: HX-Request, HX-History-Restore-Request``."""
 
 from __future__ import annotations
 
@@ -63,8 +64,15 @@ def render(
     shows one person's cached page to the next.
     """
     htmx = getattr(request, "htmx", None)
-    wants_fragment = fragment is not None and bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-    out_headers = {"Vary": "HX-Request"}
+    # Back or forward to an address a filter pushed: htmx asks for it again to rebuild the whole page
+    # (no snapshots are kept), so a history-restore request gets the page, never the fragment.
+    wants_fragment = (
+        fragment is not None
+        and bool(htmx)
+        and not htmx.boosted  # type: ignore[union-attr]
+        and not htmx.history_restore_request  # type: ignore[union-attr]
+    )
+    out_headers = {"Vary": "HX-Request, HX-History-Restore-Request"}
     user = request.scope.get("state", {}).get("user")
     if personal_data or wants_fragment:
         out_headers["Cache-Control"] = "no-store"

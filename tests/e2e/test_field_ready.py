@@ -170,3 +170,25 @@ async def test_irreversible_template_steps_are_asked_first_and_every_save_is_con
         await expect(page.locator("#flash")).to_have_attribute("role", "status")
     finally:
         await context.close()
+
+
+async def test_back_after_a_filter_change_shows_the_whole_page(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context, page = await tablet(browser, live_server, "demo-chief")
+    try:
+        await page.goto(f"{live_server.url}/actions")
+        await scripts_ready(page)
+        start = page.url
+        await page.get_by_label("状態").select_option(index=2)
+        await page.wait_for_url(lambda url: "status=" in url)
+        await page.go_back()
+        await page.wait_for_url(start)
+        # The header, the filters and the list are all there, not the table rows alone.
+        await expect(page.locator("header.site-header")).to_be_visible()
+        await expect(page.locator("h1")).to_be_visible()
+        await expect(page.get_by_label("状態")).to_be_visible()
+        await expect(page.locator("#action-rows")).to_have_count(1)
+        assert page.errors == []  # type: ignore[attr-defined]
+    finally:
+        await context.close()

@@ -117,7 +117,7 @@ def _compliance_table(
         target = compliance.target(s.id)
         cells.append(None if target is None else f"{target:g}%")
         rows.append((s.name, cells))
-    head = [gettext("Section"), *labels, gettext("Fiscal year so far"), gettext("Target")]
+    head = [gettext("Section"), *labels, gettext("Fiscal year so far"), gettext("Target rate")]
     return table.data_table(head, rows)
 
 
@@ -162,7 +162,7 @@ async def _panel_context(
         target = compliance.target(0)
         series = [svg.Series(gettext("Ward"), ward)]
         if target is not None:
-            series.append(svg.Series(gettext("Target"), [target] * len(labels), colour=svg.MUTED))
+            series.append(svg.Series(gettext("Target rate"), [target] * len(labels), colour=svg.MUTED))
         context["trend"] = svg.line_chart(
             "chart-compliance-trend",
             gettext("Compliance rate over the fiscal year"),
@@ -197,7 +197,7 @@ async def _panel_context(
         funnel = await queries.feedback_funnel(period)
         context["funnel"] = funnel
         context["bars"] = [
-            svg.Bar(gettext("Received"), funnel.received),
+            svg.Bar(gettext("Comments received"), funnel.received),
             svg.Bar(gettext("Answered"), funnel.answered),
             svg.Bar(gettext("Published"), funnel.published),
             svg.Bar(gettext("Improved"), funnel.improved),

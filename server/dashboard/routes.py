@@ -146,16 +146,27 @@ async def _panel_context(
         context["compliance"] = compliance
         context["shown_sections"] = shown
         context["period_labels"] = labels
+        targets = {r: compliance.target(s.id) for r, s in enumerate(shown)}
+        untargeted = [s.name for r, s in enumerate(shown) if targets[r] is None]
+        legend = gettext(
+            "Green at or above the section's target, red below it, grey without answers; "
+            "n is the number of applicable answers, hatched when there are few."
+        )
+        if untargeted:
+            legend += " " + gettext(
+                "No target is set for %(sections)s: their rates are drawn in shades of blue (darker is "
+                "higher), neither good nor bad."
+            ) % {"sections": "、".join(untargeted)}
         context["heat_map"] = svg.heat_map(
             "chart-compliance",
             gettext("Compliance rate per section and month"),
-            gettext("Green at or above the section's target, red below it, grey without answers; "
-                    "n is the number of applicable answers, hatched when there are few."),
+            legend,
             [s.name for s in shown],
             labels,
             cells,
-            {r: compliance.target(s.id) or 100.0 for r, s in enumerate(shown)},
-        )  # fmt: skip
+            targets,
+        )
+        context["heat_map_legend"] = legend
         context["numbers"] = _compliance_table(compliance, shown, labels, gettext)
         by_period = compliance.period_totals()
         ward = [by_period[key].percent if key in by_period else None for key in compliance.periods]

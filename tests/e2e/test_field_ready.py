@@ -192,3 +192,24 @@ async def test_back_after_a_filter_change_shows_the_whole_page(
         assert page.errors == []  # type: ignore[attr-defined]
     finally:
         await context.close()
+
+
+async def test_the_status_line_shows_one_sync_state_at_a_time(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="ja-JP", viewport={"width": 1180, "height": 820})
+    page = await context.new_page()
+    states = ("すべて送信済み", "まだ同期していません", "同期しています", "未送信の変更")
+    seen: list[str] = []
+    try:
+        await sign_in(page, live_server.url, "demo-manager")
+        for _ in range(40):
+            shown = await page.locator("#status-bar").inner_text()  # what is visible, not hidden parts
+            present = [state for state in states if state in shown]
+            assert len(present) <= 1, shown
+            seen.extend(present)
+            await page.wait_for_timeout(75)
+        await expect(page.locator("#status-bar")).to_contain_text("すべて送信済み")
+        assert "すべて送信済み" in seen
+    finally:
+        await context.close()

@@ -19,6 +19,7 @@ from server.inspections.records import answer_id
 from server.inspections.templates import parse_body, published
 from server.models import CorrectiveAction, Inspection, InspectionTemplate, Role, Section, User
 from server.rendering import render
+from server.rounds import queries as rounds_queries
 from server.timekeeping import today
 
 INSPECTORS = roles(Role.STAFF, Role.CHIEF, Role.MANAGER)
@@ -80,8 +81,11 @@ async def new_inspection(request: Request[Any, Any, Any]) -> Template:
     user = _user(request)
     sections, _ = await _names()
     templates = await published()
+    due = await rounds_queries.due_family(user.section_id, today())
+    chosen = next((t.id for t in templates if t.family == due), None)
     context = {
         "templates": templates,
+        "default_template": chosen,
         "sections": list(sections.values()),
         "default_section": user.section_id,
     }

@@ -114,3 +114,16 @@ async def test_a_forged_flash_is_not_shown(login_as: LoginAs) -> None:
     client.cookies.set("madoguchi_flash", f"{payload.decode()}.{'0' * 32}")
     page = await client.get("/admin/users")
     assert flash_of(page.text) == [] and "pwned" not in page.text
+
+
+async def test_a_new_inspection_starts_with_the_template_due_for_the_person_s_section(
+    login_as: LoginAs,
+) -> None:
+    client = await login_as("demo-staff")
+    page = (await client.get("/inspections/new")).text
+    chosen = re.findall(
+        r'<option value="\d+" selected>([^<]+)</option>', page[page.index('id="f-template"') :]
+    )
+    assert chosen and chosen[0].startswith("職場点検（"), (
+        chosen
+    )  # monthly and due; not the quarterly アメニティ点検

@@ -127,3 +127,32 @@ async def test_a_new_inspection_starts_with_the_template_due_for_the_person_s_se
     assert chosen and chosen[0].startswith("職場点検（"), (
         chosen
     )  # monthly and due; not the quarterly アメニティ点検
+
+
+async def test_the_audit_log_speaks_japanese_and_filters_by_person_action_and_date(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    await login_as("demo-admin")
+    staff = await User.get(login="demo-staff")
+    await post_form(
+        client,
+        f"/admin/users/{staff.id}",
+        {"login": "demo-staff", "display_name": "デモ 係員", "role": "staff",
+         "section_id": str(staff.section_id), "active": "on"},
+    )  # fmt: skip
+    page = (await client.get("/admin/audit")).text
+    assert "ログイン" in page and "アカウント変更" in page
+    assert ">login<" not in page and "user #" not in page
+    assert "アカウント デモ 係員" in page  # the account's name, not its number
+    assert "デモ 係員" in page and "デモ システム管理者" in page  # who, by name
+
+    mine = (await client.get("/admin/audit?who=demo-staff&action=login")).text
+    rows = re.findall(r'<tr data-audit-action="([^"]+)">', mine)
+    assert rows and set(rows) == {"login"}
+    assert "デモ システム管理者" not in mine.split('id="audit-rows"')[1]
+    day = today()
+    assert re.findall(
+        r"<tr data-audit-action", (await client.get(f"/admin/audit?since={day}&until={day}")).text
+    )
+    tomorrow = day + dt.timedelta(days=1)
+    later = (await client.get(f"/admin/audit?since={tomorrow}")).text
+    assert re.findall(r"<tr data-audit-action", later) == []  # nothing recorded tomorrow yet

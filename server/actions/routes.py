@@ -21,6 +21,7 @@ from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import CorrectiveAction, Inspection, Role, Section, User
+from server.people import names_of
 from server.rendering import render
 from server.state import AppState
 from server.timekeeping import today
@@ -85,13 +86,15 @@ async def _detail(
     )
     values = record.values(state.sync.registry.get("corrective_actions")) if record else {}
     inspection = await Inspection.get_or_none(id=action.inspection_id) if action.inspection_id else None
+    history = await service.transitions(str(action.id))
     context = {
         "action": action,
         "values": values,
         "inspection": inspection,
         "sections": await _sections(),
         "steps": service.allowed_steps(_user(request), action),
-        "history": await service.transitions(str(action.id)),
+        "history": history,
+        "names": await names_of([action.raised_by, *(t.login for t in history)]),
         "state_labels": service.STATE_LABELS,
         "priority_labels": service.PRIORITY_LABELS,
         "overdue": service.is_overdue(action, today()),

@@ -18,6 +18,7 @@ from server.inspections.pdf_report import render_pdf
 from server.inspections.records import answer_id
 from server.inspections.templates import parse_body, published
 from server.models import CorrectiveAction, Inspection, InspectionTemplate, Role, Section, User
+from server.people import names_of
 from server.rendering import render
 from server.rounds import queries as rounds_queries
 from server.timekeeping import today
@@ -139,6 +140,7 @@ async def show_inspection(request: Request[Any, Any, Any], inspection_id: FromPa
         "answer_id": answer_id,
         "signature_path": signature_path,
         "result_labels": RESULT_LABELS,
+        "names": await names_of([inspection.inspector]),
     }
     return render(request, "inspections/show.html", context)
 
@@ -152,8 +154,14 @@ async def inspection_pdf(
     template, parts = await queries.answers_by_part(inspection)
     sections, _ = await _names()
     section = sections.get(inspection.section_id or 0)
+    names = await names_of([inspection.inspector])
     content = render_pdf(
-        inspection, template, parts, queries.score_of(inspection), section.name if section else ""
+        inspection,
+        template,
+        parts,
+        queries.score_of(inspection),
+        section.name if section else "",
+        names.get(inspection.inspector, inspection.inspector),
     )
     day = (inspection.submitted_on or inspection.started_on or today()).isoformat()
     return Response(

@@ -156,3 +156,13 @@ async def test_the_audit_log_speaks_japanese_and_filters_by_person_action_and_da
     tomorrow = day + dt.timedelta(days=1)
     later = (await client.get(f"/admin/audit?since={tomorrow}")).text
     assert re.findall(r"<tr data-audit-action", later) == []  # nothing recorded tomorrow yet
+
+
+async def test_people_are_named_not_given_by_login(login_as: LoginAs) -> None:
+    client = await login_as("demo-staff")
+    action = await raise_action(client)
+    page = (await client.get(f"/actions/{action}")).text
+    facts = page[page.index("<dl") : page.index("</dl>")]
+    history = page[page.index('class="history"') :]
+    assert "デモ 係員" in facts and "demo-staff" not in facts
+    assert "デモ 係員" in history and "demo-staff" not in history

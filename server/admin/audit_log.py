@@ -21,6 +21,7 @@ ACTION_LABELS = {
     "user_updated": N_("Account changed"),
     "section_saved": N_("Section saved"),
     "device_revoked": N_("Device revoked"),
+    "device_renamed": N_("Device renamed"),
     "standard_saved": N_("Service standard saved"),
     "standard_retired": N_("Service standard retired"),
     "standard_reinstated": N_("Service standard reinstated"),

@@ -6,12 +6,14 @@ import base64
 import datetime as dt
 import json
 import re
+import uuid
 
 import httpx
 import pytest
 
 from server.calendar_ja import fiscal_year, fiscal_year_label, format_moment
-from server.models import Feedback, Section, User
+from server.devices import service as device_service
+from server.models import Device, Feedback, Section, User
 from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form, sign_in
 from tests.server.test_actions import raise_action, step
@@ -166,3 +168,18 @@ async def test_people_are_named_not_given_by_login(login_as: LoginAs) -> None:
     history = page[page.index('class="history"') :]
     assert "デモ 係員" in facts and "demo-staff" not in facts
     assert "デモ 係員" in history and "demo-staff" not in history
+
+
+async def test_the_admin_names_a_device_and_the_name_stays(login_as: LoginAs) -> None:
+    staff = await User.get(login="demo-staff")
+    client_id = uuid.uuid4()
+    await device_service.register(staff, client_id, label="Linux")
+    client = await login_as("demo-admin")
+    empty = await post_form(client, f"/admin/devices/{client_id}/label", {"label": "  "})
+    assert empty.status_code == 422 and "100文字以内で名前を入力してください" in empty.text
+    saved = await post_form(client, f"/admin/devices/{client_id}/label", {"label": "区民課 タブレット1"})
+    assert saved.status_code == 302
+    page = (await client.get("/admin/devices")).text
+    assert 'value="区民課 タブレット1"' in page and flash_of(page) == ["端末の名前を保存しました。"]
+    await device_service.register(staff, client_id, label="Linux")  # the tablet's next sync
+    assert (await Device.get(client_id=client_id)).label == "区民課 タブレット1"

@@ -18,7 +18,7 @@ from server.actions.forms import ActionForm, StepForm, parse_action
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.flash import flash
-from server.form_body import FormBody
+from server.form_body import FormBody, query_id
 from server.i18n import N_
 from server.models import CorrectiveAction, Inspection, Role, Section, User
 from server.people import names_of
@@ -45,19 +45,20 @@ async def _sections() -> dict[int, Section]:
 async def list_actions(
     request: Request[Any, Any, Any],
     year: FromQuery[int | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     overdue: FromQuery[bool] = False,
 ) -> Template:
     """This fiscal year's actions with open ones carried over from earlier years; overdue ones marked."""
     day = today()
+    section_id = query_id(section)
     year = year if year and 2000 <= year <= 2100 else fiscal_year(day)
     status = status if status in service.STATE_LABELS else ""
-    rows = await service.for_year(year, section=section, status=status, overdue=overdue, today=day)
+    rows = await service.for_year(year, section=section_id, status=status, overdue=overdue, today=day)
     context = {
         "rows": rows,
         "year": year,
-        "filters": {"section": section, "status": status, "overdue": overdue},
+        "filters": {"section": section_id, "status": status, "overdue": overdue},
         "sections": await _sections(),
         "state_labels": service.STATE_LABELS,
         "priority_labels": service.PRIORITY_LABELS,

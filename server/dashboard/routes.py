@@ -22,6 +22,7 @@ from server.auth.guards import roles
 from server.charts import svg, table
 from server.compliance.service import FEW_ANSWERS
 from server.dashboard import queries
+from server.form_body import query_id
 from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.i18n import N_
 from server.models import Role, Section, ServiceStandard, User
@@ -238,10 +239,10 @@ async def dashboard(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """The ward's results at a glance; each panel arrives on its own."""
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = {
         "period": period,
         "query": _query(period, month_from, month_to),
@@ -260,11 +261,11 @@ async def panel(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """One panel: its chart, the numbers behind it in a table, the period and counts."""
     _panel_allowed(request, name)
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = await _panel_context(request, name, period)
     return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
 
@@ -275,10 +276,10 @@ async def report(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """Every panel in one page, for printing and for reading offline."""
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     names = panels_for(request.scope["state"]["user"])
     panels = [await _panel_context(request, name, period) for name in names]
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
@@ -368,12 +369,12 @@ async def export_csv(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     """A panel's table as CSV, UTF-8 with a byte-order mark so Excel reads the Japanese correctly."""
     name = name.removesuffix(".csv")
     _panel_allowed(request, name)
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = await _panel_context(request, name, period)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

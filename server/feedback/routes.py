@@ -20,7 +20,7 @@ from server.feedback.forms import TextForm, TriageForm, parse_text, parse_triage
 from server.feedback.masking import Review, review
 from server.feedback.records import CATEGORIES, STATES
 from server.flash import flash
-from server.form_body import FormBody
+from server.form_body import FormBody, query_id
 from server.i18n import N_
 from server.models import CorrectiveAction, Feedback, FeedbackSection, Role, Section, User
 from server.rendering import render
@@ -56,7 +56,7 @@ def _labels() -> dict[str, Any]:
 async def list_feedback(
     request: Request[Any, Any, Any],
     category: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
 ) -> Template:
     """Comments with filters; counts by category and section; response time per section."""
@@ -65,15 +65,16 @@ async def list_feedback(
         query = query.filter(category=category)
     if status in STATES:
         query = query.filter(status=status)
-    if section:
-        linked = await FeedbackSection.filter(section_id=section).values_list("feedback_id", flat=True)
+    section_id = query_id(section)
+    if section_id:
+        linked = await FeedbackSection.filter(section_id=section_id).values_list("feedback_id", flat=True)
         query = query.filter(id__in=list(linked))
     rows = await query.order_by("-received_on").limit(500)
     by_category, by_section = await service.counts()
     context = {
         "rows": rows,
         "sections": await _sections(),
-        "filters": {"category": category or "", "section": section, "status": status or ""},
+        "filters": {"category": category or "", "section": section_id, "status": status or ""},
         "by_category": by_category,
         "by_section": by_section,
         "response_times": await service.response_times(),

@@ -13,6 +13,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from server.auth.guards import roles
+from server.form_body import query_id
 from server.inspections import queries
 from server.inspections.pdf_report import render_pdf
 from server.inspections.records import answer_id
@@ -53,14 +54,14 @@ async def _names() -> tuple[dict[int, Section], dict[int, InspectionTemplate]]:
 @get("/inspections", opt=INSPECTORS)
 async def list_inspections(
     request: Request[Any, Any, Any],
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     family: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
 ) -> Template:
     """Inspections with their scores, filtered by section, template, status and month."""
-    filters = _filters(section, family, status, month_from, month_to)
+    filters = _filters(query_id(section), family, status, month_from, month_to)
     sections, templates = await _names()
     families = {t.family: t for t in sorted(templates.values(), key=lambda t: t.version)}
     rows = await queries.find(filters)
@@ -177,14 +178,14 @@ async def inspection_pdf(
 @get("/inspections/export.csv", opt=INSPECTORS)
 async def export_csv(
     request: Request[Any, Any, Any],
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     family: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     """One row per answer, UTF-8 with a byte-order mark so Excel opens the Japanese text correctly."""
-    filters = _filters(section, family, status, month_from, month_to)
+    filters = _filters(query_id(section), family, status, month_from, month_to)
     sections, _ = await _names()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")

@@ -183,3 +183,20 @@ async def test_the_admin_names_a_device_and_the_name_stays(login_as: LoginAs) ->
     assert 'value="区民課 タブレット1"' in page and flash_of(page) == ["端末の名前を保存しました。"]
     await device_service.register(staff, client_id, label="Linux")  # the tablet's next sync
     assert (await Device.get(client_id=client_id)).label == "区民課 タブレット1"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/actions?section=&status=",
+        "/feedback?section=&status=",
+        "/inspections?section=&status=",
+        "/reports?year=2026&month=&section=",
+        "/dashboard?year=2026&month_from=&month_to=&section=",
+    ],
+)
+async def test_a_filter_s_all_sections_choice_is_no_filter(login_as: LoginAs, path: str) -> None:
+    """The filter forms send 「すべての課」 as ``section=``: that is no filter, not a bad request (400)."""
+    client = await login_as("demo-manager")
+    response = await client.get(path, headers={"HX-Request": "true"})
+    assert response.status_code == 200

@@ -148,16 +148,16 @@ async def test_the_audit_log_speaks_japanese_and_filters_by_person_action_and_da
     assert "デモ 係員" in page and "デモ システム管理者" in page  # who, by name
 
     mine = (await client.get("/admin/audit?who=demo-staff&action=login")).text
-    rows = re.findall(r'<tr data-audit-action="([^"]+)">', mine)
+    rows = re.findall(r'<td data-audit-action="([^"]+)">', mine)
     assert rows and set(rows) == {"login"}
     assert "デモ システム管理者" not in mine.split('id="audit-rows"')[1]
     day = today()
     assert re.findall(
-        r"<tr data-audit-action", (await client.get(f"/admin/audit?since={day}&until={day}")).text
+        r"<td data-audit-action", (await client.get(f"/admin/audit?since={day}&until={day}")).text
     )
     tomorrow = day + dt.timedelta(days=1)
     later = (await client.get(f"/admin/audit?since={tomorrow}")).text
-    assert re.findall(r"<tr data-audit-action", later) == []  # nothing recorded tomorrow yet
+    assert re.findall(r"<td data-audit-action", later) == []  # nothing recorded tomorrow yet
 
 
 async def test_people_are_named_not_given_by_login(login_as: LoginAs) -> None:

@@ -15,7 +15,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
-from server import pwa
+from server import flash, pwa
 from server.account import routes as account_routes
 from server.actions import routes as action_routes
 from server.admin import routes as admin_routes
@@ -161,7 +161,7 @@ def create_app(settings: Settings) -> Litestar:
         ),
         template_config=TemplateConfig(engine=JinjaTemplateEngine.from_environment(environment)),
         exception_handlers={Exception: handle_exception},
-        before_send=[add_security_headers],
+        before_send=[flash.before_send, add_security_headers],
         # In order: the database opens first and closes last, after the purge task has stopped.
         lifespan=[database, okuyami_retention],
         request_max_body_size=MAX_FORM_BYTES,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+# The office's zone (as in timekeeping, which this module must not import: timekeeping is the clock).
+_OFFICE_TZ = ZoneInfo("Asia/Tokyo")
 
 # (first day of the era, name); newest first. Dates before 明治 are not needed for living people.
 _ERAS = (
@@ -70,3 +74,27 @@ def format_date(day: date | datetime | None, language: str = "ja") -> str:
     if language == "ja":
         return f"{wareki(day)}（{day.year}年）"
     return day.isoformat()
+
+
+def format_moment(moment: datetime | str | None, language: str = "ja") -> str:
+    """A moment (a stored timestamp, aware or UTC, or its ISO text) as staff read it, always in Japan
+    time: ``令和8年12月3日（2026年） 10:02`` in Japanese, ``2026-12-03 10:02`` in English. Every date and
+    time a page shows goes through this or ``format_date``, so nothing prints the stored UTC string."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return str(moment)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    local = moment.astimezone(_OFFICE_TZ)
+    return f"{format_date(local, language)} {local:%H:%M}"
+
+
+def recent_fiscal_years(today: date, back: int = 6) -> list[int]:
+    """The fiscal years a filter offers, newest first: next year (for planning), this one and ``back``
+    before it."""
+    this = fiscal_year(today)
+    return list(range(this + 1, this - back - 1, -1))

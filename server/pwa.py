@@ -33,6 +33,7 @@ SHELL_ASSETS = (
     "js/inspections.js",
     "js/okuyami.js",
     "js/calendar-ja.js",
+    "js/confirm.js",
     "js/okuyami/rules.js",
     "js/okuyami/intake.js",
     "js/okuyami/catalogue.js",

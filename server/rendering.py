@@ -1,4 +1,5 @@
-"""The one render path: the full page, or for an htmx request the fragment alone; ``Vary: HX-Request``."""
+"""The one render path: the full page, or for an htmx request the fragment alone (a history restore gets
+the page); ``Vary: HX-Request, HX-History-Restore-Request``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from litestar import Request
 from litestar.response import Template
 
+from server import flash
 from server.i18n import LANGUAGE_COOKIE, negotiate_language
 from server.models.accounts import ROLE_LABELS, WARD_LABELS
 from server.state import AppState
@@ -62,8 +64,15 @@ def render(
     shows one person's cached page to the next.
     """
     htmx = getattr(request, "htmx", None)
-    wants_fragment = fragment is not None and bool(htmx) and not htmx.boosted  # type: ignore[union-attr]
-    out_headers = {"Vary": "HX-Request"}
+    # Back or forward to an address a filter pushed: htmx asks for it again to rebuild the whole page
+    # (no snapshots are kept), so a history-restore request gets the page, never the fragment.
+    wants_fragment = (
+        fragment is not None
+        and bool(htmx)
+        and not htmx.boosted  # type: ignore[union-attr]
+        and not htmx.history_restore_request  # type: ignore[union-attr]
+    )
+    out_headers = {"Vary": "HX-Request, HX-History-Restore-Request"}
     user = request.scope.get("state", {}).get("user")
     if personal_data or wants_fragment:
         out_headers["Cache-Control"] = "no-store"
@@ -73,8 +82,14 @@ def render(
         out_headers["X-Madoguchi-User"] = user_key(state.settings.secret_key, user.id)
     else:
         out_headers["Cache-Control"] = "no-cache"
+    # A full page shows (and so uses up) the flash messages waiting for this person; a fragment leaves
+    # them for the next page. A page carrying one is not kept for offline reading.
+    flash_messages = [] if wants_fragment else flash.take(request)
+    if flash_messages:
+        out_headers["Cache-Control"] = "no-store"
+        out_headers.pop("X-Madoguchi-User", None)
     out_headers.update(headers or {})
-    full_context = {**base_context(request), **(context or {})}
+    full_context = {**base_context(request), "flash_messages": flash_messages, **(context or {})}
     return Template(
         template_name=fragment if wants_fragment and fragment else page,
         context=full_context,

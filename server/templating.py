@@ -6,12 +6,20 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from server import __version__
-from server.calendar_ja import fiscal_year, fiscal_year_label, format_date, wareki
+from server.calendar_ja import (
+    fiscal_year,
+    fiscal_year_label,
+    format_date,
+    format_moment,
+    recent_fiscal_years,
+    wareki,
+)
 from server.charts import svg
-from server.timekeeping import local
+from server.timekeeping import today
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES_DIR = PROJECT_ROOT / "templates"
@@ -54,5 +62,12 @@ def build_environment(asset_version: str) -> Environment:
     env.filters["date_ja"] = format_date
     env.filters["fiscal_year"] = fiscal_year
     env.filters["fiscal_year_label"] = fiscal_year_label
-    env.filters["local_time"] = lambda moment: local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+    @pass_context
+    def local_time(context: Context, moment: Any) -> str:
+        """A stored moment in Japan time, in the page's language (see ``format_moment``)."""
+        return format_moment(moment, context.get("lang", "ja"))
+
+    env.filters["local_time"] = local_time
+    env.globals["fiscal_years"] = lambda: recent_fiscal_years(today())
     return env

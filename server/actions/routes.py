@@ -17,9 +17,11 @@ from server.actions import service
 from server.actions.forms import ActionForm, StepForm, parse_action
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
-from server.form_body import FormBody
+from server.flash import flash
+from server.form_body import FormBody, query_id
 from server.i18n import N_
 from server.models import CorrectiveAction, Inspection, Role, Section, User
+from server.people import names_of
 from server.rendering import render
 from server.state import AppState
 from server.timekeeping import today
@@ -43,19 +45,20 @@ async def _sections() -> dict[int, Section]:
 async def list_actions(
     request: Request[Any, Any, Any],
     year: FromQuery[int | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     overdue: FromQuery[bool] = False,
 ) -> Template:
     """This fiscal year's actions with open ones carried over from earlier years; overdue ones marked."""
     day = today()
+    section_id = query_id(section)
     year = year if year and 2000 <= year <= 2100 else fiscal_year(day)
     status = status if status in service.STATE_LABELS else ""
-    rows = await service.for_year(year, section=section, status=status, overdue=overdue, today=day)
+    rows = await service.for_year(year, section=section_id, status=status, overdue=overdue, today=day)
     context = {
         "rows": rows,
         "year": year,
-        "filters": {"section": section, "status": status, "overdue": overdue},
+        "filters": {"section": section_id, "status": status, "overdue": overdue},
         "sections": await _sections(),
         "state_labels": service.STATE_LABELS,
         "priority_labels": service.PRIORITY_LABELS,
@@ -84,13 +87,15 @@ async def _detail(
     )
     values = record.values(state.sync.registry.get("corrective_actions")) if record else {}
     inspection = await Inspection.get_or_none(id=action.inspection_id) if action.inspection_id else None
+    history = await service.transitions(str(action.id))
     context = {
         "action": action,
         "values": values,
         "inspection": inspection,
         "sections": await _sections(),
         "steps": service.allowed_steps(_user(request), action),
-        "history": await service.transitions(str(action.id)),
+        "history": history,
+        "names": await names_of([action.raised_by, *(t.login for t in history)]),
         "state_labels": service.STATE_LABELS,
         "priority_labels": service.PRIORITY_LABELS,
         "overdue": service.is_overdue(action, today()),
@@ -161,6 +166,7 @@ async def take_step(
         await state.sync.web_write(
             user, "corrective_actions", str(action.id), Kind.PATCH, {"notes": form.reason}, None
         )
+    flash(request, N_("Saved."))
     return Redirect(f"/actions/{action.id}")
 
 
@@ -196,6 +202,7 @@ async def create_action(request: Request[Any, Any, Any], data: FormBody) -> Temp
         "status": "raised",
     }
     await state.sync.web_write(_user(request), "corrective_actions", action_id, Kind.CREATE, fields, None)
+    flash(request, N_("Corrective action raised."))
     return Redirect(f"/actions/{action_id}")
 
 

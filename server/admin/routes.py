@@ -10,14 +10,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 from tortoise.exceptions import IntegrityError
 
+from server.admin import audit_log as audit_log_reads
 from server.admin.forms import SectionForm, UserForm, parse_section, parse_user
 from server.audit import record
 from server.auth import service as auth_service
 from server.auth.guards import begin_session, roles, session_stamp
 from server.config import KAWASAKI_WARDS
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
-from server.models import AuditEvent, Role, Section, User
+from server.models import Role, Section, User
 from server.rendering import render
 from server.state import AppState
 
@@ -97,6 +99,7 @@ async def create_user(request: Request[Any, Any, Any], data: FormBody) -> Templa
         target_id=user.id,
         detail={"role": user.role, "ward": user.ward},
     )
+    flash(request, N_("Account created."))
     return Redirect("/admin/users")
 
 
@@ -175,6 +178,7 @@ async def update_user(
             "password_reset": bool(form.password),
         },
     )
+    flash(request, N_("Account saved."))
     return Redirect("/admin/users")
 
 
@@ -229,6 +233,7 @@ async def _save_section(
     else:
         await section.update_from_dict(values).save()
     await record(request, "section_saved", target_type="section", target_id=section.id, detail=values)
+    flash(request, N_("Section saved."))
     return Redirect("/admin/sections")
 
 
@@ -250,19 +255,33 @@ async def update_section(
 
 
 @get("/admin/audit", opt=ADMIN)
-async def audit_log(request: Request[Any, Any, Any], before: FromQuery[int | None] = None) -> Template:
-    """The audit log, newest first, a page at a time."""
-    query = AuditEvent.all()
-    if before is not None:
-        query = query.filter(id__lt=before)
-    events = await query.order_by("-id").limit(AUDIT_PAGE_SIZE + 1)
+async def audit_log(
+    request: Request[Any, Any, Any],
+    before: FromQuery[int | None] = None,
+    who: FromQuery[str | None] = None,
+    action: FromQuery[str | None] = None,
+    since: FromQuery[str | None] = None,
+    until: FromQuery[str | None] = None,
+) -> Template:
+    """The audit log, newest first, a page at a time, by person, action and dates (Japan time)."""
+    filters = audit_log_reads.AuditFilters.parse(who, action, since, until)
+    events = await audit_log_reads.events(filters, before, AUDIT_PAGE_SIZE + 1)
     more = len(events) > AUDIT_PAGE_SIZE
     events = events[:AUDIT_PAGE_SIZE]
     await record(request, "audit_log_viewed")
+    names = await audit_log_reads.people()
+    names_by_id = {str(u.id): u.display_name for u in await User.all()}
     return render(
         request,
         "admin/audit.html",
-        {"events": events, "next_before": events[-1].id if more and events else None},
+        {
+            "events": events,
+            "next_before": events[-1].id if more and events else None,
+            "filters": filters,
+            "people": names,
+            "action_labels": audit_log_reads.ACTION_LABELS,
+            "targets": {e.id: audit_log_reads.target_of(e, names_by_id) for e in events},
+        },
         fragment="admin/_audit_rows.html",
         personal_data=True,
     )

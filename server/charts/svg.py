@@ -25,6 +25,18 @@ BRAND = "#0b4f8a"
 GOOD = "#0b6b2f"
 BAD = "#a8071a"
 EMPTY = "#e9edf1"
+# Without a target a rate is neither good nor bad: one hue, darker for higher, every shade dark enough
+# for the white figures on it (contrast at least 4.5:1).
+NEUTRAL_LOW = (0x4A, 0x67, 0x80)
+NEUTRAL_HIGH = (0x0B, 0x2F, 0x4F)
+
+
+def neutral_shade(rate: float) -> str:
+    share = min(1.0, max(0.0, rate / 100))
+    channels = (
+        round(low + (high - low) * share) for low, high in zip(NEUTRAL_LOW, NEUTRAL_HIGH, strict=True)
+    )
+    return "#" + "".join(f"{channel:02x}" for channel in channels)
 
 
 def _svg(width: int, height: int, title: str, desc: str, body: list[str], chart_id: str) -> Markup:
@@ -87,10 +99,11 @@ def heat_map(
     rows: Sequence[str],
     columns: Sequence[str],
     cells: dict[tuple[int, int], Cell],
-    target: dict[int, float],
+    target: dict[int, float | None],
 ) -> Markup:
-    """Rates per row and column against each row's target: at or above target green, below it red, the
-    count written in every cell, no data grey; few answers drawn hatched."""
+    """Rates per row and column against each row's target: at or above target green, below it red; a row
+    without a target in a neutral blue scale (darker is higher). The count is written in every cell, no
+    data grey; few answers drawn hatched."""
     label_width, cell_w, cell_h, head = 130, 52, 34, 26
     width = label_width + cell_w * len(columns) + 10
     height = head + cell_h * len(rows) + 10
@@ -109,7 +122,7 @@ def heat_map(
     for r, row in enumerate(rows):
         y = head + r * cell_h
         body.append(_text(label_width - 6, y + 22, row, anchor="end", size=12))
-        row_target = target.get(r, 100.0)
+        row_target = target.get(r)
         for c in range(len(columns)):
             x = label_width + c * cell_w
             middle = x + cell_w / 2
@@ -118,7 +131,10 @@ def heat_map(
                 rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{EMPTY}"/>')
                 dashes.append(f'<text x="{middle:g}" y="{y + 21}">—</text>')
                 continue
-            colour = GOOD if cell.rate >= row_target else BAD
+            if row_target is None:
+                colour = neutral_shade(cell.rate)
+            else:
+                colour = GOOD if cell.rate >= row_target else BAD
             rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="{colour}"/>')
             if cell.few:
                 rects.append(f'<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="url(#few)"/>')

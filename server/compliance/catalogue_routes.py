@@ -16,6 +16,7 @@ from server.audit import record
 from server.auth.guards import roles
 from server.compliance import service, standards_import
 from server.compliance.forms import StandardForm, parse_standard
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import APPLIES_TO_LABELS, AppliesTo, Role, ServiceStandard, ServiceStandardVersion
@@ -182,6 +183,7 @@ async def create_standard(request: Request[Any, Any, Any], data: FormBody) -> Te
         return await _form_page(request, form, None, status_code=422)
     standard = await service.save_standard(None, _values(form), _user(request).login)
     await record(request, "standard_saved", target_type="service_standard", target_id=standard.code)
+    flash(request, N_("Standard added."))
     return Redirect("/admin/standards")
 
 
@@ -236,6 +238,7 @@ async def update_standard(
         target_id=standard.code,
         detail={"version": standard.version},
     )
+    flash(request, N_("Standard saved."))
     return Redirect("/admin/standards")
 
 
@@ -255,6 +258,7 @@ async def retire_standard(
         target_type="service_standard",
         target_id=standard.code,
     )
+    flash(request, N_("Saved."))
     return Redirect(f"/admin/standards/{standard.id}")
 
 

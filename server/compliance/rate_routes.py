@@ -16,6 +16,7 @@ from server.calendar_ja import fiscal_year
 from server.compliance import periods, service
 from server.compliance.forms import parse_percent
 from server.compliance.rules import months_per_period
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import Role, Section, SelfCheckAnswer, SelfCheckSchedule, User
@@ -159,6 +160,7 @@ async def save_targets(request: Request[Any, Any, Any], data: FormBody) -> Templ
         target_id=year,
         detail={str(k): str(v) if v is not None else None for k, v in parsed.items()},
     )
+    flash(request, N_("Targets saved."))
     return Redirect(f"/compliance?year={year}")
 
 

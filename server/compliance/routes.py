@@ -27,6 +27,7 @@ from server.compliance.rules import (
     respondent_for,
 )
 from server.compliance.synced import SELF_CHECK_ANSWERS
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import (
@@ -198,6 +199,7 @@ async def save_answer(request: Request[Any, Any, Any], data: FormBody) -> Templa
     ):
         form.errors["result"] = KEPT_FOR_REVIEW
         return await _sheet_page(request, form.period, failed=form, status_code=422)
+    flash(request, N_("Answer saved."))
     return Redirect(f"/self-check?period={form.period}#std-{standard.code}")
 
 
@@ -258,6 +260,7 @@ async def remind(request: Request[Any, Any, Any], data: FormBody) -> Redirect:
             await SelfCheckReminder.create(
                 user_id=person.id, section_id=user.section_id, period=period, sent_by=user.login
             )
+    flash(request, N_("Reminder sent."))
     return Redirect(
         f"/self-check/section?period={period}" if periods.parse(period) else "/self-check/section"
     )
@@ -274,6 +277,7 @@ async def confirm(request: Request[Any, Any, Any], data: FormBody) -> Template |
     await service.confirm(state, user, period)
     await record(request, "self_check_confirmed", target_type="section", target_id=user.section_id,
                  detail={"period": period})  # fmt: skip
+    flash(request, N_("Period confirmed: the answers are locked."))
     return Redirect(f"/self-check/section?period={period}")
 
 
@@ -286,6 +290,7 @@ async def set_mode(request: Request[Any, Any, Any], data: FormBody) -> Redirect:
         await SelfCheckSetting.update_or_create(
             section_id=user.section_id, defaults={"mode": CheckMode(mode)}
         )
+    flash(request, N_("Saved."))
     return Redirect("/self-check/section")
 
 

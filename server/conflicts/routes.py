@@ -13,6 +13,7 @@ from litestar.response import Redirect, Template
 from server.audit import record
 from server.auth.guards import roles
 from server.conflicts import service
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.models import Role, User
@@ -134,6 +135,8 @@ async def decide(
         target_id=conflict.record_id,
         detail={"conflict": conflict.id, "action": action, "status": result["status"]},
     )
+    if result["status"] != "rejected":
+        flash(request, N_("Decision saved."))
     return Redirect("/conflicts")
 
 
@@ -154,6 +157,7 @@ async def accept_many(request: Request[Any, Any, Any]) -> Redirect:
                 target_id=conflict.record_id,
                 detail={"conflict": conflict.id, "action": "accept_provisional"},
             )
+    flash(request, N_("The provisional values were accepted."))
     return Redirect("/conflicts")
 
 

@@ -21,6 +21,7 @@ from server.charts import svg, table
 from server.compliance.service import FEW_ANSWERS
 from server.csv_export import csv_response
 from server.dashboard import queries
+from server.form_body import query_id
 from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.i18n import N_
 from server.models import Role, Section, ServiceStandard, User
@@ -116,7 +117,7 @@ def _compliance_table(
         target = compliance.target(s.id)
         cells.append(None if target is None else f"{target:g}%")
         rows.append((s.name, cells))
-    head = [gettext("Section"), *labels, gettext("Fiscal year so far"), gettext("Target")]
+    head = [gettext("Section"), *labels, gettext("Fiscal year so far"), gettext("Target rate")]
     return table.data_table(head, rows)
 
 
@@ -145,23 +146,34 @@ async def _panel_context(
         context["compliance"] = compliance
         context["shown_sections"] = shown
         context["period_labels"] = labels
+        targets = {r: compliance.target(s.id) for r, s in enumerate(shown)}
+        untargeted = [s.name for r, s in enumerate(shown) if targets[r] is None]
+        legend = gettext(
+            "Green at or above the section's target, red below it, grey without answers; "
+            "n is the number of applicable answers, hatched when there are few."
+        )
+        if untargeted:
+            legend += " " + gettext(
+                "No target is set for %(sections)s: their rates are drawn in shades of blue (darker is "
+                "higher), neither good nor bad."
+            ) % {"sections": "、".join(untargeted)}
         context["heat_map"] = svg.heat_map(
             "chart-compliance",
             gettext("Compliance rate per section and month"),
-            gettext("Green at or above the section's target, red below it, grey without answers; "
-                    "n is the number of applicable answers, hatched when there are few."),
+            legend,
             [s.name for s in shown],
             labels,
             cells,
-            {r: compliance.target(s.id) or 100.0 for r, s in enumerate(shown)},
-        )  # fmt: skip
+            targets,
+        )
+        context["heat_map_legend"] = legend
         context["numbers"] = _compliance_table(compliance, shown, labels, gettext)
         by_period = compliance.period_totals()
         ward = [by_period[key].percent if key in by_period else None for key in compliance.periods]
         target = compliance.target(0)
         series = [svg.Series(gettext("Ward"), ward)]
         if target is not None:
-            series.append(svg.Series(gettext("Target"), [target] * len(labels), colour=svg.MUTED))
+            series.append(svg.Series(gettext("Target rate"), [target] * len(labels), colour=svg.MUTED))
         context["trend"] = svg.line_chart(
             "chart-compliance-trend",
             gettext("Compliance rate over the fiscal year"),
@@ -196,7 +208,7 @@ async def _panel_context(
         funnel = await queries.feedback_funnel(period)
         context["funnel"] = funnel
         context["bars"] = [
-            svg.Bar(gettext("Received"), funnel.received),
+            svg.Bar(gettext("Comments received"), funnel.received),
             svg.Bar(gettext("Answered"), funnel.answered),
             svg.Bar(gettext("Published"), funnel.published),
             svg.Bar(gettext("Improved"), funnel.improved),
@@ -226,10 +238,10 @@ async def dashboard(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """The ward's results at a glance; each panel arrives on its own."""
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = {
         "period": period,
         "query": _query(period, month_from, month_to),
@@ -248,11 +260,11 @@ async def panel(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """One panel: its chart, the numbers behind it in a table, the period and counts."""
     _panel_allowed(request, name)
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = await _panel_context(request, name, period)
     return render(request, "dashboard/panel.html", context, fragment="dashboard/_panel.html")
 
@@ -263,10 +275,10 @@ async def report(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """Every panel in one page, for printing and for reading offline."""
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     names = panels_for(request.scope["state"]["user"])
     panels = [await _panel_context(request, name, period) for name in names]
     return render(request, "dashboard/report.html", {"period": period, "panels": panels})
@@ -358,12 +370,12 @@ async def export_csv(
     year: FromQuery[int | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     """A panel's table as CSV, UTF-8 with a byte-order mark so Excel reads the Japanese correctly."""
     name = name.removesuffix(".csv")
     _panel_allowed(request, name)
-    period = _period(request, year, month_from, month_to, section)
+    period = _period(request, year, month_from, month_to, query_id(section))
     context = await _panel_context(request, name, period)
     rows = [[f"期間 {period.start.isoformat()}〜{period.end.isoformat()}"], *_csv_rows(name, context)]
     return csv_response(rows, f"{name}-{period.start:%Y%m}-{period.end:%Y%m}.csv")

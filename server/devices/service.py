@@ -47,7 +47,9 @@ async def register(
     if device.revoked:
         raise DeviceRefused("revoked")
     device.last_seen_at = now()
-    if label:
+    # The platform a browser reports names a new device; a name already given (by an administrator)
+    # is kept, not overwritten by 「Linux」 at every sync.
+    if label and not device.label:
         device.label = label[:100]
     await device.save(update_fields=["last_seen_at", "label"])
     return Registration(device=device, created=False)

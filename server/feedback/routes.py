@@ -17,9 +17,10 @@ from server.auth.guards import roles
 from server.compliance.service import active_standards
 from server.feedback import service
 from server.feedback.forms import TextForm, TriageForm, parse_text, parse_triage
-from server.feedback.masking import mask
+from server.feedback.masking import Review, review
 from server.feedback.records import CATEGORIES, STATES
-from server.form_body import FormBody
+from server.flash import flash
+from server.form_body import FormBody, query_id
 from server.i18n import N_
 from server.models import CorrectiveAction, Feedback, FeedbackSection, Role, Section, User
 from server.rendering import render
@@ -55,7 +56,7 @@ def _labels() -> dict[str, Any]:
 async def list_feedback(
     request: Request[Any, Any, Any],
     category: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
 ) -> Template:
     """Comments with filters; counts by category and section; response time per section."""
@@ -64,15 +65,16 @@ async def list_feedback(
         query = query.filter(category=category)
     if status in STATES:
         query = query.filter(status=status)
-    if section:
-        linked = await FeedbackSection.filter(section_id=section).values_list("feedback_id", flat=True)
+    section_id = query_id(section)
+    if section_id:
+        linked = await FeedbackSection.filter(section_id=section_id).values_list("feedback_id", flat=True)
         query = query.filter(id__in=list(linked))
     rows = await query.order_by("-received_on").limit(500)
     by_category, by_section = await service.counts()
     context = {
         "rows": rows,
         "sections": await _sections(),
-        "filters": {"category": category or "", "section": section, "status": status or ""},
+        "filters": {"category": category or "", "section": section_id, "status": status or ""},
         "by_category": by_category,
         "by_section": by_section,
         "response_times": await service.response_times(),
@@ -184,6 +186,7 @@ async def triage_feedback(
         return await _detail(
             request, feedback, triage=form, error=N_("The change was not accepted."), status_code=409
         )
+    flash(request, N_("Triage saved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -214,6 +217,7 @@ async def draft_answer(
         return await _detail(
             request, feedback, answer=form, error=N_("The change was not accepted."), status_code=409
         )
+    flash(request, N_("Draft answer saved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -231,22 +235,49 @@ async def approve_answer(
     )
     if error:
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("Answer approved."))
     return Redirect(f"/feedback/{feedback.id}")
+
+
+# What each kind of replaced detail is called on the publish page.
+MASKED_KIND_LABELS = {
+    "name": N_("personal name"),
+    "phone": N_("telephone number"),
+    "email": N_("e-mail address"),
+    "postcode": N_("postcode"),
+    "address": N_("street address"),
+}
+
+
+def _publish_context(
+    feedback: Feedback,
+    reviews: dict[str, Review],
+    errors: dict[str, str],
+    texts: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the approver checks: both texts with every replacement and every proper noun left in place
+    marked, and what was replaced, by kind, with the words it replaced. The boxes hold ``texts`` (what the
+    approver sent back, after a refusal) or else the masked texts."""
+    replaced: dict[str, list[str]] = {}
+    for name in ("comment", "answer"):
+        for finding in reviews[name].findings:
+            replaced.setdefault(finding.kind, []).append(finding.text)
+    return {
+        "f": feedback,
+        "reviews": reviews,
+        "texts": texts or {name: r.text for name, r in reviews.items()},
+        "replaced": replaced if texts is None else {},
+        "kind_labels": MASKED_KIND_LABELS,
+        "errors": errors,
+    }
 
 
 @get("/feedback/{feedback_id:uuid}/publish", opt=MANAGERS)
 async def publish_form(request: Request[Any, Any, Any], feedback_id: FromPath[uuid.UUID]) -> Template:
     """The comment and answer with names, numbers, e-mail and addresses masked, for the approver to check."""
     feedback = await _feedback(feedback_id)
-    comment, comment_found = mask(feedback.text)
-    answer, answer_found = mask(feedback.answer)
-    context = {
-        "f": feedback,
-        "comment": comment,
-        "answer": answer,
-        "found": comment_found + answer_found,
-        "errors": {},
-    }
+    reviews = {"comment": review(feedback.text), "answer": review(feedback.answer)}
+    context = _publish_context(feedback, reviews, {})
     return render(request, "feedback/publish.html", context, personal_data=True)
 
 
@@ -254,30 +285,39 @@ async def publish_form(request: Request[Any, Any, Any], feedback_id: FromPath[uu
 async def publish(
     request: Request[Any, Any, Any], feedback_id: FromPath[uuid.UUID], data: FormBody
 ) -> Template | Redirect:
-    """Publish what the approver confirmed; anything still detectable as personal information is refused."""
+    """Publish what the approver confirmed; anything still detectable as personal information is refused.
+
+    「もう一度確認する」 (step=check) masks what the approver's edits brought in and shows the texts again."""
     feedback = await _feedback(feedback_id)
-    comment = data.get("comment", "").strip()
-    answer = data.get("answer", "").strip()
+    texts = {"comment": data.get("comment", "").strip(), "answer": data.get("answer", "").strip()}
+    reviews = {name: review(text) for name, text in texts.items()}
+    if data.get("step") == "check":
+        context = _publish_context(feedback, reviews, {})
+        return render(request, "feedback/publish.html", context, personal_data=True)
     errors: dict[str, str] = {}
-    for name, text in (("comment", comment), ("answer", answer)):
+    for name, text in texts.items():
         if not text:
             errors[name] = N_("This must not be empty.")
-        elif mask(text)[1]:
+        elif reviews[name].findings:
             errors[name] = N_("This still contains what looks like personal information.")
     if feedback.status != "approved":
         errors["form"] = N_("Only an approved answer can be published.")
+    elif data.get("confirmed") != "yes":
+        errors["confirmed"] = N_("Confirm that you have checked both texts before publishing.")
     if errors:
-        context = {"f": feedback, "comment": comment, "answer": answer, "found": [], "errors": errors}
+        context = _publish_context(feedback, reviews, errors, texts)
+        context["still_personal"] = [finding.text for r in reviews.values() for finding in r.findings]
         return render(request, "feedback/publish.html", context, status_code=422, personal_data=True)
     fields = {
         "status": "published",
-        "published_comment": comment,
-        "published_answer": answer,
+        "published_comment": texts["comment"],
+        "published_answer": texts["answer"],
         "published_on": today().isoformat(),
     }
     # The rule book writes the ``feedback.publish`` audit event with the write, whoever publishes.
     if await _write(request, feedback, Kind.PATCH, fields):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("Published: the answer is on the public answers page."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -321,6 +361,7 @@ async def open_action(
             return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
     if await _write(request, feedback, Kind.SET_ADD, {"actions": [action_id]}):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("The corrective action is linked to this comment."))
     return Redirect(f"/feedback/{feedback.id}")
 
 
@@ -341,6 +382,7 @@ async def mark_improved(
         )
     if await _write(request, feedback, Kind.PATCH, {"improved": True}):
         return await _detail(request, feedback, error=N_("The change was not accepted."), status_code=409)
+    flash(request, N_("Marked as improved."))
     return Redirect(f"/feedback/{feedback.id}")
 
 

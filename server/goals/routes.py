@@ -15,6 +15,7 @@ from server.audit import record
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.conflicts.service import FIELD_LABELS
+from server.flash import flash
 from server.form_body import FormBody
 from server.goals.forms import STATUS_LABELS, GoalForm, parse_goal
 from server.goals.synced import SECTION_GOALS
@@ -128,6 +129,7 @@ async def copy_forward(request: Request[Any, Any, Any], data: FormBody) -> Redir
     await state.sync.web_write_many(user, changes)
     await record(request, "goals_copied_forward", target_type="fiscal_year", target_id=year,
                  detail={"copied": len(changes)})  # fmt: skip
+    flash(request, N_("Goals copied into the next fiscal year."))
     return Redirect(f"/goals?year={year + 1}&copied={len(changes)}")
 
 
@@ -198,6 +200,7 @@ async def save_goal(request: Request[Any, Any, Any], goal_id: FromPath[uuid.UUID
     if changed:
         state: AppState = request.app.state.madoguchi
         await state.sync.web_write(_user(request), "section_goals", str(goal_id), Kind.PATCH, changed, base)
+    flash(request, N_("Goal saved."))
     return Redirect(f"/goals/{goal_id}")
 
 
@@ -241,6 +244,7 @@ async def create_goal(request: Request[Any, Any, Any]) -> Template | Redirect:
     state: AppState = request.app.state.madoguchi
     fields = {**form.values(), "section_id": user.section_id, "fiscal_year": year}
     await state.sync.web_write(user, "section_goals", str(uuid.UUID(goal_id)), Kind.CREATE, fields, None)
+    flash(request, N_("Goal saved."))
     return Redirect(_list_of(year))
 
 

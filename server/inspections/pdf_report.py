@@ -53,6 +53,7 @@ def render_pdf(
     parts: PartAnswers,
     score: Score,
     section_name: str,
+    inspector_name: str = "",
 ) -> bytes:
     buffer = io.BytesIO()
     title = template.name if template else "点検"
@@ -64,7 +65,7 @@ def render_pdf(
         topMargin=15 * mm,
         bottomMargin=15 * mm,
         title=f"{title} {inspection.place}",
-        author=inspection.inspector,
+        author=inspector_name or inspection.inspector,
     )
     body, small = style(10), style(9)
     story: list[Flowable] = [Paragraph(text(f"{title}　点検結果報告"), style(16)), Spacer(1, 4 * mm)]
@@ -72,7 +73,7 @@ def render_pdf(
     facts = [
         ("課", section_name),
         ("場所", inspection.place),
-        ("点検者", inspection.inspector),
+        ("点検者", inspector_name or inspection.inspector),
         ("開始日", format_date(inspection.started_on) if inspection.started_on else "—"),
         ("状態", "提出済み" if inspection.status == "submitted" else "点検中"),
         ("提出日", format_date(inspection.submitted_on) if inspection.submitted_on else "—"),

@@ -129,3 +129,23 @@ async def answers_of_many(
     for answer in await InspectionAnswer.filter(inspection_id__in=ids, deleted=False):
         answers.setdefault(str(answer.inspection_id), {})[answer.item_key] = answer
     return templates, answers
+
+
+async def fails_by_place(family: str) -> list[list[Any]]:
+    """Every 不適 of a template family as [section id, place, item key, inspection id]: the walk-through
+    flags an item as a repeat when it failed at the same place of the same section in another inspection,
+    the rule the result page applies (``records._is_repeat``), and it must know this offline."""
+    inspections = {
+        row["id"]: row
+        for row in await Inspection.filter(family=family, deleted=False).values("id", "section_id", "place")
+    }
+    if not inspections:
+        return []
+    fails = await InspectionAnswer.filter(
+        inspection_id__in=list(inspections), result="fail", deleted=False
+    ).values_list("inspection_id", "item_key")
+    rows = []
+    for inspection_id, item_key in sorted(set(fails)):
+        inspection = inspections[inspection_id]
+        rows.append([inspection["section_id"], inspection["place"], item_key, str(inspection_id)])
+    return rows

@@ -12,12 +12,15 @@ from litestar.response import Template
 
 from server.auth.guards import roles
 from server.csv_export import Cell, csv_response
+from server.form_body import query_id
 from server.inspections import queries
 from server.inspections.pdf_report import render_pdf
 from server.inspections.records import answer_id
 from server.inspections.templates import parse_body, published
 from server.models import CorrectiveAction, Inspection, InspectionTemplate, Role, Section, User
+from server.people import names_of
 from server.rendering import render
+from server.rounds import queries as rounds_queries
 from server.timekeeping import today
 
 INSPECTORS = roles(Role.STAFF, Role.CHIEF, Role.MANAGER)
@@ -50,14 +53,14 @@ async def _names() -> tuple[dict[int, Section], dict[int, InspectionTemplate]]:
 @get("/inspections", opt=INSPECTORS)
 async def list_inspections(
     request: Request[Any, Any, Any],
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     family: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
 ) -> Template:
     """Inspections with their scores, filtered by section, template, status and month."""
-    filters = _filters(section, family, status, month_from, month_to)
+    filters = _filters(query_id(section), family, status, month_from, month_to)
     sections, templates = await _names()
     families = {t.family: t for t in sorted(templates.values(), key=lambda t: t.version)}
     rows = await queries.find(filters)
@@ -79,8 +82,11 @@ async def new_inspection(request: Request[Any, Any, Any]) -> Template:
     user = _user(request)
     sections, _ = await _names()
     templates = await published()
+    due = await rounds_queries.due_family(user.section_id, today())
+    chosen = next((t.id for t in templates if t.family == due), None)
     context = {
         "templates": templates,
+        "default_template": chosen,
         "sections": list(sections.values()),
         "default_section": user.section_id,
     }
@@ -99,7 +105,13 @@ async def walk(request: Request[Any, Any, Any], template_id: FromPath[int]) -> T
     return render(
         request,
         "inspections/walk.html",
-        {"template": template, "parts": parts, "sections": sections, "today": today().isoformat()},
+        {
+            "template": template,
+            "parts": parts,
+            "sections": sections,
+            "today": today().isoformat(),
+            "fails": await queries.fails_by_place(template.family),
+        },
     )
 
 
@@ -128,6 +140,7 @@ async def show_inspection(request: Request[Any, Any, Any], inspection_id: FromPa
         "answer_id": answer_id,
         "signature_path": signature_path,
         "result_labels": RESULT_LABELS,
+        "names": await names_of([inspection.inspector]),
     }
     return render(request, "inspections/show.html", context)
 
@@ -141,8 +154,14 @@ async def inspection_pdf(
     template, parts = await queries.answers_by_part(inspection)
     sections, _ = await _names()
     section = sections.get(inspection.section_id or 0)
+    names = await names_of([inspection.inspector])
     content = render_pdf(
-        inspection, template, parts, queries.score_of(inspection), section.name if section else ""
+        inspection,
+        template,
+        parts,
+        queries.score_of(inspection),
+        section.name if section else "",
+        names.get(inspection.inspector, inspection.inspector),
     )
     day = (inspection.submitted_on or inspection.started_on or today()).isoformat()
     return Response(
@@ -158,14 +177,14 @@ async def inspection_pdf(
 @get("/inspections/export.csv", opt=INSPECTORS)
 async def export_csv(
     request: Request[Any, Any, Any],
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
     family: FromQuery[str | None] = None,
     status: FromQuery[str | None] = None,
     month_from: FromQuery[str | None] = None,
     month_to: FromQuery[str | None] = None,
 ) -> Response[bytes]:
     """One row per answer, UTF-8 with a byte-order mark so Excel opens the Japanese text correctly."""
-    filters = _filters(section, family, status, month_from, month_to)
+    filters = _filters(query_id(section), family, status, month_from, month_to)
     sections, _ = await _names()
     rows: list[list[Cell]] = [
         ["点検ID", "点検表", "版", "課", "場所", "状態", "点検者", "開始日", "提出日", "区分", "項目ID",

@@ -13,6 +13,7 @@ from server import audit
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
 from server.dashboard import queries
+from server.form_body import query_id
 from server.goals.forms import FILING_LANGUAGE, STATUS_LABELS, status_wording
 from server.models import Role, Section, User
 from server.rendering import render
@@ -40,10 +41,10 @@ async def report_page(
     request: Request[Any, Any, Any],
     year: FromQuery[int | None] = None,
     month: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Template:
     """The fiscal-year report, or with ``month`` a month's report; ``section`` narrows it to one."""
-    period, monthly = _period(request, year, month, section)
+    period, monthly = _period(request, year, month, query_id(section))
     report = await service.build(period, today(), monthly=monthly)
     context = {
         "report": report,
@@ -60,9 +61,9 @@ async def report_pdf(
     request: Request[Any, Any, Any],
     year: FromQuery[int | None] = None,
     month: FromQuery[str | None] = None,
-    section: FromQuery[int | None] = None,
+    section: FromQuery[str | None] = None,
 ) -> Response[bytes]:
-    period, monthly = _period(request, year, month, section)
+    period, monthly = _period(request, year, month, query_id(section))
     report = await service.build(period, today(), monthly=monthly)
     state: AppState = request.app.state.madoguchi
     goal_status = status_wording(state.catalogs.gettext(FILING_LANGUAGE))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from server.calendar_ja import fiscal_year_bounds
+from server.calendar_ja import fiscal_year, fiscal_year_bounds
 from server.dashboard import sql
 from server.models import InspectionRound, InspectionTemplate, TemplateStatus
-from server.rounds.service import RoundPlan, last_day_needed
+from server.rounds.service import PeriodStatus, RoundPlan, last_day_needed, schedules
 
 
 async def submissions(year: int, section_ids: list[int], families: list[str]) -> list[tuple[int, str, date]]:
@@ -51,3 +51,23 @@ async def family_names(language: str) -> dict[str, str]:
         if row.status == TemplateStatus.PUBLISHED or row.family not in names:
             names[row.family] = name
     return names
+
+
+async def due_family(section_id: int | None, today: date) -> str | None:
+    """The template family whose round is due now for a section and not yet done (the period ending
+    soonest first, then the more frequent round): what someone of that section most likely came to
+    inspect."""
+    if section_id is None:
+        return None
+    plans = await active_plans([section_id])
+    if not plans:
+        return None
+    year = fiscal_year(today)
+    done = await submissions(year, [section_id], sorted({p.family for p in plans}))
+    due: list[tuple[date, int, str]] = []
+    for schedule in schedules(year, today, [(section_id, "")], plans, {}, done):
+        for row in schedule.rows:
+            for period in row.periods:
+                if period.status == PeriodStatus.DUE:
+                    due.append((period.end, row.plan.every_months, row.plan.family))
+    return min(due)[2] if due else None

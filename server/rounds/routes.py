@@ -13,6 +13,7 @@ from tortoise.exceptions import IntegrityError
 from server.audit import record
 from server.auth.guards import roles
 from server.calendar_ja import fiscal_year
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.inspections.templates import published
@@ -146,6 +147,7 @@ async def add_round(request: Request[Any, Any, Any], data: FormBody) -> Template
                 )
             else:
                 await _audit(request, existing)
+                flash(request, N_("Round saved."))
                 return Redirect("/inspections/rounds/manage")
     return await _manage_page(request, new=form, status_code=422)
 
@@ -165,6 +167,7 @@ async def save_round(
     found.every_months, found.active = int(form.every_months), form.active
     await found.save(update_fields=["every_months", "active"])
     await _audit(request, found)
+    flash(request, N_("Round saved."))
     return Redirect(f"/inspections/rounds/manage#round-{found.id}")
 
 

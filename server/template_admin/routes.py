@@ -18,6 +18,7 @@ from litestar.response import Redirect, Template
 from server.audit import record
 from server.auth.guards import roles
 from server.compliance.service import active_standards
+from server.flash import flash
 from server.form_body import FormBody
 from server.i18n import N_
 from server.inspections.templates import ANSWER_TYPES, parse_body
@@ -151,6 +152,7 @@ async def create_family(request: Request[Any, Any, Any], data: FormBody) -> Temp
         except EditRefused as exc:
             form.errors["family"] = exc.message
         else:
+            flash(request, N_("Template created."))
             return Redirect(f"{BASE}/{template.id}")
     return render(
         request, "template_admin/new.html", {"form": form, **(await _choices(request))}, status_code=422
@@ -171,6 +173,7 @@ async def start_version(request: Request[Any, Any, Any], template_id: FromPath[i
         draft = await service.start_version(template)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("A new draft version was started from the one in use."))
     return Redirect(f"{BASE}/{draft.id}")
 
 
@@ -187,6 +190,7 @@ async def save_details(
         await service.save_details(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Saved."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -203,6 +207,7 @@ async def add_part(
         key = await service.add_part(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Part added."))
     return Redirect(f"{BASE}/{template.id}#part-{key}")
 
 
@@ -221,6 +226,7 @@ async def rename_part(
         await service.rename_part(template, part_key, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Saved."))
     return Redirect(f"{BASE}/{template.id}#part-{part_key}")
 
 
@@ -236,6 +242,7 @@ async def move_part(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Moved."))
     return Redirect(f"{BASE}/{template.id}#part-{part_key}")
 
 
@@ -251,6 +258,7 @@ async def remove_part(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Part deleted."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -307,6 +315,7 @@ async def add_item(
         key = await service.add_item(template, form)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Item added."))
     return Redirect(f"{BASE}/{template.id}#item-{key}")
 
 
@@ -366,6 +375,7 @@ async def save_item(
         # Saved from the form opened inside the item: the list is redrawn in place, form closed.
         swap = {"HX-Retarget": "#editor-parts", "HX-Reselect": "#editor-parts", "HX-Reswap": "outerHTML"}
         return await _version_page(request, template, headers=swap)
+    flash(request, N_("Item saved."))
     return Redirect(f"{BASE}/{template.id}#item-{item_key}")
 
 
@@ -381,6 +391,7 @@ async def move_item(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Moved."))
     return Redirect(f"{BASE}/{template.id}#item-{item_key}")
 
 
@@ -396,6 +407,7 @@ async def remove_item(
         raise NotFoundException() from exc
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Item deleted."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -416,6 +428,7 @@ async def publish(request: Request[Any, Any, Any], template_id: FromPath[int]) -
     )
     # A version the ward wrote itself replaces the seeded example.
     await samples.adopt(samples.template_key(template.family), _user(request), how="replaced")
+    flash(request, N_("Version published: new inspections use it."))
     return Redirect(f"{BASE}/{template.id}")
 
 
@@ -526,6 +539,7 @@ async def discard(request: Request[Any, Any, Any], template_id: FromPath[int]) -
         await service.discard(template)
     except EditRefused as exc:
         return await _refused(request, template, exc)
+    flash(request, N_("Draft discarded."))
     return Redirect(BASE)
 
 

@@ -1,4 +1,5 @@
 /** Page start-up: service worker, status bar, the sign-out guard. Pages work without any of it. */
+import { startConfirmations } from "./confirm.js";
 import { startInspections } from "./inspections.js";
 import { guardLogout } from "./logout.js";
 import { startOfflineForms } from "./offline-forms.js";
@@ -9,8 +10,17 @@ import { startServiceWorker } from "./sw-bridge.js";
 import { startSync } from "./sync-triggers.js";
 
 const body = document.body;
+
+// A flash message already on the page at load is put into its live region again so it is announced.
+const flash = document.querySelector("[data-flash]");
+if (flash && flash.children.length) {
+  const messages = [...flash.children];
+  flash.replaceChildren();
+  setTimeout(() => flash.append(...messages), 50);
+}
 const userKey = body.dataset.userKey || "";
 
+startConfirmations();
 startStatusBar(userKey);
 guardLogout(userKey);
 startSync(userKey);

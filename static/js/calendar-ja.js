@@ -51,3 +51,22 @@ export function formatDate(day, language, eras) {
   if (language === "ja") return `${wareki(day, eras)}（${Number(day.slice(0, 4))}年）`;
   return day;
 }
+
+const OFFICE_TZ = "Asia/Tokyo";
+
+/** A moment (a Date, epoch ms or ISO text) as staff read it, always in Japan time whatever the tablet's
+ * zone: 令和8年12月3日（2026年） 10:02 in Japanese, 2026-12-03 10:02 in English (server: format_moment). */
+export function formatMoment(moment, language) {
+  if (moment === null || moment === undefined || moment === "") return "";
+  const when = moment instanceof Date ? moment : new Date(moment);
+  if (Number.isNaN(when.getTime())) return String(moment);
+  const parts = {};
+  const western = new Intl.DateTimeFormat("en-CA", { timeZone: OFFICE_TZ, year: "numeric", month: "2-digit",
+    day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  for (const { type, value } of western.formatToParts(when)) parts[type] = value;
+  const time = `${parts.hour}:${parts.minute}`;
+  if (language !== "ja") return `${parts.year}-${parts.month}-${parts.day} ${time}`;
+  const era = new Intl.DateTimeFormat("ja-JP-u-ca-japanese", { timeZone: OFFICE_TZ, era: "long",
+    year: "numeric", month: "long", day: "numeric" }).format(when);
+  return `${era}（${Number(parts.year)}年） ${time}`;
+}

@@ -7,6 +7,7 @@
  * same derivation as the server's), so an item answered on two tablets is one record, not two.
  */
 import "./idb.js";
+import { formatMoment } from "./calendar-ja.js";
 import "./outbox.js";
 import "./files.js";
 
@@ -91,7 +92,7 @@ async function listLocal(userKey, section) {
     const item = document.createElement("li");
     const link = document.createElement("a");
     link.href = `/inspections/walk/${r.fields.template_id}#${r.id}`;
-    const started = r.fields.started_at ? new Date(r.fields.started_at).toLocaleString(document.documentElement.lang) : "";
+    const started = formatMoment(r.fields.started_at, document.documentElement.lang);
     link.textContent = `${r.fields.place || ""}（${started}）`;
     link.className = "button button-secondary";
     item.append(link);
@@ -132,6 +133,7 @@ class Walk {
     this.items = [...root.querySelectorAll("[data-item]")];
     this.answers = new Map();
     this.actions = new Map();
+    this.raising = new Set();
     this.inspection = null;
     this.id = decodeURIComponent(window.location.hash.slice(1));
     this.partKey = `madoguchi-walk-part:${this.id}`;
@@ -179,6 +181,20 @@ class Walk {
     box.hidden = !text;
   }
 
+  /** Item keys that failed at this place of this section in another inspection: a 不適 there is a
+   * repeat finding, as on the result page. */
+  failedBefore() {
+    const f = this.inspection ? this.inspection.fields : {};
+    const where = `${this.id}|${f.section_id}|${f.place || ""}`;
+    if (this.earlier && this.earlier.where === where) return this.earlier.keys;
+    const keys = new Set();
+    for (const [section, place, key, id] of JSON.parse(this.root.dataset.earlierFails || "[]")) {
+      if (section === Number(f.section_id) && place === (f.place || "") && id !== this.id) keys.add(key);
+    }
+    this.earlier = { where, keys };
+    return keys;
+  }
+
   header() {
     const ids = JSON.parse(this.root.dataset.sectionIds);
     const names = JSON.parse(this.root.dataset.sections);
@@ -201,8 +217,14 @@ class Walk {
       const action = this.actions.get(el.dataset.key);
       const state = el.querySelector("[data-action-state]");
       const raise = el.querySelector("[data-raise-action]");
-      if (state) { state.hidden = !action; state.textContent = action ? this.msg.msgActionRaised : ""; }
+      if (state) {
+        state.hidden = !action;
+        state.textContent = action ? this.msg.msgActionRaised : "";
+        if (action) state.href = `/actions/${action.id}`;
+      }
       if (raise) raise.hidden = Boolean(action);
+      const repeat = el.querySelector("[data-repeat]");
+      if (repeat) repeat.hidden = !(f.result === "fail" && this.failedBefore().has(el.dataset.key));
     } else if (el.dataset.type === "single_choice" || el.dataset.type === "multi_choice") {
       const chosen = new Set(Array.isArray(f.value) ? f.value : f.value == null ? [] : [f.value]);
       for (const box of el.querySelectorAll("[data-choice]")) box.checked = chosen.has(box.value);
@@ -329,21 +351,42 @@ class Walk {
     return true;
   }
 
+  /** One corrective action per finding: its id is derived from the inspection and the item (the same on
+   * every tablet, so two tablets raising it merge into one record), a second tap while the first is being
+   * kept does nothing, and its title is what is wrong (the note), not the item's pass criterion. */
   async raiseAction(el) {
     const key = el.dataset.key;
-    const answer = this.answers.get(key);
-    const due = new Date(Date.now() + ACTION_DUE_DAYS * 86400000).toISOString().slice(0, 10);
-    const id = crypto.randomUUID();
-    await Outbox.record(this.userKey, { table: "corrective_actions", id, kind: "create", fields: {
-      section_id: Number(this.inspection.fields.section_id), title: el.dataset.text.slice(0, 200),
-      description: (answer && answer.fields.note) || "", priority: "normal", due_on: due, status: "raised",
-      inspection_id: this.id, answer_id: await this.answerId(key), item_key: key,
-      place: this.inspection.fields.place || "" } });
-    if (answer && (answer.fields.photos || []).length) {
-      await Outbox.record(this.userKey, { table: "corrective_actions", id, kind: "set_add",
-        fields: { photos: answer.fields.photos } });
+    if (this.raising.has(key) || this.actions.get(key)) return;
+    const noteField = el.querySelector("[data-note]");
+    const note = noteField ? noteField.value.trim() : "";
+    if (!note) {
+      this.itemError(el, this.msg.msgNote);
+      if (noteField) noteField.focus();
+      return;
     }
-    this.actions.set(key, await localRecord(this.userKey, "corrective_actions", id));
+    this.raising.add(key);
+    const button = el.querySelector("[data-raise-action]");
+    if (button) button.disabled = true;
+    try {
+      const answer = this.answers.get(key);
+      const id = await uuid5(ANSWER_NAMESPACE, `${this.id}/${key}/corrective-action`);
+      if (!(await localRecord(this.userKey, "corrective_actions", id))) {
+        const due = new Date(Date.now() + ACTION_DUE_DAYS * 86400000).toISOString().slice(0, 10);
+        await Outbox.record(this.userKey, { table: "corrective_actions", id, kind: "create", fields: {
+          section_id: Number(this.inspection.fields.section_id), title: note.split("\n")[0].slice(0, 200),
+          description: `${el.dataset.text}\n${note}`.slice(0, 4000), priority: "normal", due_on: due,
+          status: "raised", inspection_id: this.id, answer_id: await this.answerId(key), item_key: key,
+          place: this.inspection.fields.place || "" } });
+        if (answer && (answer.fields.photos || []).length) {
+          await Outbox.record(this.userKey, { table: "corrective_actions", id, kind: "set_add",
+            fields: { photos: answer.fields.photos } });
+        }
+      }
+      this.actions.set(key, await localRecord(this.userKey, "corrective_actions", id));
+    } finally {
+      this.raising.delete(key);
+      if (button) button.disabled = false;
+    }
     this.paint(el);
     this.itemError(el, "");
     flushSoon(this.userKey);

@@ -1,8 +1,11 @@
 /**
  * The always-visible line under the header: connection, unsent changes, last successful sync, progress
  * during a long sync, rejected items and conflicts (with a link), and a clear "safe to sign out" state.
+ * The sync state is one at a time: syncing; or unsent changes (with why the last try failed); or all sent
+ * with the last sync time; or not synced yet. The connection is shown beside it.
  */
 import "./idb.js";
+import { formatMoment } from "./calendar-ja.js";
 import "./outbox.js";
 
 const DB = globalThis.MadoguchiDB;
@@ -38,9 +41,15 @@ export function startStatusBar(userKey) {
     outbox.dataset.pending = String(unsent > 0);
     outbox.dataset.count = String(unsent);
     outbox.textContent = unsent > 0 ? fill(labels.labelUnsent, { count: unsent }) : labels.labelAllSent;
-    part("last-sync").textContent = lastSync
-      ? fill(labels.labelLastSync, { time: new Date(lastSync).toLocaleString(document.documentElement.lang) })
+    const lastLine = part("last-sync");
+    lastLine.textContent = lastSync
+      ? fill(labels.labelLastSync, { time: formatMoment(lastSync, document.documentElement.lang) })
       : labels.labelNeverSynced;
+    const syncing = bar.dataset.syncing === "true";
+    const progress = part("progress");
+    if (progress) progress.hidden = !progress.textContent;
+    outbox.hidden = syncing || (unsent === 0 && !lastSync);
+    lastLine.hidden = syncing || unsent > 0;
     const problems = part("problems");
     if (problems) {
       problems.hidden = rejected === 0 && conflicts === 0;

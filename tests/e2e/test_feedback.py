@@ -7,7 +7,10 @@ from playwright.async_api import Browser, expect
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_two_tablets import all_sent, tablet
 
-COMMENT = "2番窓口の田中さんの説明がとても分かりやすかったです。連絡は 090-1234-5678 へ"
+COMMENT = (
+    "2番窓口の田中さんの説明がとても分かりやすかったです。溝口駅から来た高津太郎 090-1234-5678 "
+    "taro@example.com 高津区溝口1-2-3"
+)
 SLIP = "待合の椅子が足りず、高齢の方が立って待っていました"
 
 
@@ -72,6 +75,25 @@ async def test_from_the_box_and_the_web_to_a_published_masked_answer(
         comment_box = manager.get_by_label("公開するご意見")
         masked = await comment_box.input_value()
         assert "090-1234-5678" not in masked and "田中" not in masked and "＊＊＊" in masked
+        assert "高津太郎" not in masked and "taro@example.com" not in masked and "溝口1-2-3" not in masked
+        # What was replaced is listed by kind, each replacement and the place name left in are highlighted.
+        replaced = manager.locator("[data-replaced]")
+        await expect(replaced).to_contain_text(
+            "氏名：3件"
+        )  # 田中 and 高津太郎 in the comment, 田中 in the answer
+        await expect(replaced).to_contain_text("電話番号：1件")
+        await expect(replaced).to_contain_text("メールアドレス：1件")
+        await expect(replaced).to_contain_text("住所：1件")
+        preview = manager.locator("[data-preview]").first
+        await expect(preview.locator("mark[data-masked]")).to_have_count(5)
+        await expect(preview.locator("mark[data-proper-noun]")).to_have_text(["溝口駅"])
+        mark = preview.locator("mark[data-proper-noun]")
+        background = await mark.evaluate("el => getComputedStyle(el).backgroundColor")
+        assert background not in ("rgba(0, 0, 0, 0)", "transparent")
+        # Publishing waits for the approver to confirm having read it.
+        await manager.get_by_role("button", name="公開する").click()
+        await expect(manager.locator(".field-invalid .error")).to_contain_text("確認したことをチェック")
+        await manager.get_by_label("個人を特定できる情報がないことを確認しました", exact=False).check()
         await manager.get_by_role("button", name="公開する").click()
         await expect(manager.locator(".badge").first).to_have_text("公開済み")
 
@@ -81,7 +103,7 @@ async def test_from_the_box_and_the_web_to_a_published_masked_answer(
         await expect(published).to_have_count(1)
         await expect(published).to_contain_text("今後も分かりやすい説明に努めます")
         text = await published.inner_text()
-        assert "090-1234-5678" not in text and "田中" not in text
+        assert "090-1234-5678" not in text and "田中" not in text and "高津太郎" not in text
         for page in (staff, chief, manager):
             assert page.errors == []  # type: ignore[attr-defined]
     finally:

@@ -159,7 +159,8 @@ async def test_whole_inspection_offline_then_the_chief_closes_its_action(
         await chief.get_by_role("button", name="完了報告する").click()
         await chief.get_by_role("button", name="効果を確認して完了にする").click()
         await expect(chief.locator(".badge").first).to_have_text("確認済み（完了）")
-        await expect(chief.locator(".history")).to_contain_text("demo-staff")
+        await expect(chief.locator(".history")).to_contain_text("デモ 係員")
+        await expect(chief.locator(".history")).not_to_contain_text("demo-staff")
         assert page.errors == [] and chief.errors == []  # type: ignore[attr-defined]
     finally:
         await context.close()

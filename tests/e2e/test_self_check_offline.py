@@ -3,7 +3,7 @@ section's 遵守率 and confirms the period."""
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Dialog, Page, expect
 
 from tests.e2e.conftest import LiveServer
 from tests.e2e.test_accessibility import SMALL_TARGETS
@@ -32,10 +32,12 @@ async def test_a_self_check_filled_offline_reaches_the_chief(
         for code in codes:
             if code == NOT_KEPT:
                 await row(staff, code).get_by_role("radio", name="未遵守", exact=True).check()
-                # A note is required: the message says so and nothing is sent without it.
-                await expect(row(staff, code).locator("[data-note-error]")).to_be_visible()
+                # A note is required; it is asked for, not scolded for, before the person moves on.
+                await expect(row(staff, code).get_by_label("守れなかった内容と理由")).to_be_focused()
+                await expect(row(staff, code).locator("[data-note-error]")).to_be_hidden()
                 await row(staff, code).get_by_label("守れなかった内容と理由").fill("混雑時に私語があった")
-                await row(staff, code).get_by_role("button", name="この回答を保存").click()
+                # Saved as it is written, like every other tap: no button to remember.
+                await expect(row(staff, code).get_by_role("button", name="この回答を保存")).to_be_hidden()
                 await expect(row(staff, code).locator("[data-note-error]")).to_be_hidden()
             elif code == NOT_APPLICABLE:
                 await row(staff, code).get_by_role("radio", name="該当なし", exact=True).check()
@@ -80,8 +82,17 @@ async def test_a_self_check_filled_offline_reaches_the_chief(
         await expect(rate).to_contain_text("（29件中28件）")
         await expect(chief.locator("tr[data-respondent]", has_text="デモ 係員")).to_contain_text("回答済み")
         assert await chief.evaluate(SMALL_TARGETS) == []
+        # Irreversible: asked first, with the number of answers still missing.
+        asked: list[str] = []
+
+        async def agree(dialog: Dialog) -> None:
+            asked.append(dialog.message)
+            await dialog.accept()
+
+        chief.once("dialog", agree)
         await chief.get_by_role("button", name="この期間を確定する").click()
         await expect(chief.locator("[data-confirmed]")).to_contain_text("デモ 課長")
         await expect(chief.get_by_role("button", name="この期間を確定する")).to_have_count(0)
+        assert len(asked) == 1 and "確定しますか" in asked[0], asked
     finally:
         await chief_context.close()

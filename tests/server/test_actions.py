@@ -76,8 +76,8 @@ async def test_an_action_goes_from_raised_to_confirmed_with_every_step_recorded(
         "対応中",
         "完了報告済み",
         "確認済み（完了）",
-        "demo-chief",
-        "demo-staff",
+        "デモ 課長",  # people by name, not by login
+        "デモ 係員",
     ):
         assert label in history
     assert "写真が不鮮明" in history and "/api/sync/v1/blobs/" in history

@@ -44,3 +44,17 @@ def test_a_numbers_table_escapes_text_and_marks_empty_cells() -> None:
     assert '<th scope="row">区民課</th><td>—</td>' in html
     assert '<td>85%<br><span class="hint">17/20</span></td>' in html and "a &amp; b" in html
     assert html.count('<th scope="col">') == 2
+
+
+def test_a_heat_map_row_without_a_target_is_drawn_neutral_not_red() -> None:
+    """97% of 29 answers is not a failure when nobody set a target: no red, no green, darker when higher."""
+    cells = {(0, 0): svg.Cell(97.0, 29), (0, 1): svg.Cell(40.0, 29), (1, 0): svg.Cell(97.0, 29)}
+    chart = str(
+        svg.heat_map("h", "t", "d", ["no target", "target 98"], ["4月", "5月"], cells, {0: None, 1: 98.0})
+    )
+    fills = re.findall(r'<rect x="[\d.]+" y="(\d+)" width="\d+" height="\d+" fill="(#[0-9a-f]{6})"/>', chart)
+    first_row = [fill for y, fill in fills if y == "26"]
+    assert svg.BAD not in first_row and svg.GOOD not in first_row
+    assert first_row == [svg.neutral_shade(97.0), svg.neutral_shade(40.0)]
+    assert svg.neutral_shade(97.0) != svg.neutral_shade(40.0)
+    assert svg.BAD in [fill for y, fill in fills if y != "26"]  # below its target of 98%

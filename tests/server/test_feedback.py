@@ -151,7 +151,11 @@ async def test_triage_answer_approval_and_publishing_follow_the_roles(
     assert leaked.status_code == 422 and "個人情報" in leaked.text
     masked_comment, _ = mask(COMMENT)
     masked_answer, _ = mask(answer)
-    done = await post_form(client, f"{url}/publish", {"comment": masked_comment, "answer": masked_answer})
+    unconfirmed = {"comment": masked_comment, "answer": masked_answer}
+    refused = await post_form(client, f"{url}/publish", unconfirmed)
+    assert refused.status_code == 422 and "確認" in refused.text
+    assert (await Feedback.get(id=feedback.id)).status == "approved"
+    done = await post_form(client, f"{url}/publish", {**unconfirmed, "confirmed": "yes"})
     assert done.status_code == 302
 
     await client.post("/logout", data={"_csrf_token": await csrf_token(client)})

@@ -25,6 +25,8 @@ HARNESS_HTML = """<!doctype html><html lang="ja"><head><meta charset="utf-8"><ti
 
 LOCAL = """([userKey, table, id]) => MadoguchiDB.transaction(["records"], "readonly",
   (s) => MadoguchiDB.done(s.records.get([userKey, table, id])))"""
+LOCALS = """([userKey, table, ids]) => MadoguchiDB.transaction(["records"], "readonly",
+  (s) => Promise.all(ids.map((id) => MadoguchiDB.done(s.records.get([userKey, table, id])))))"""
 RECORD = "([userKey, change]) => MadoguchiOutbox.record(userKey, change)"
 FLUSH = "(userKey) => MadoguchiSync.flush(userKey)"
 OUTBOX = "(userKey) => MadoguchiOutbox.pending(userKey)"
@@ -49,6 +51,11 @@ class Tablet:
     async def local(self, table: str, record_id: str) -> dict[str, Any] | None:
         found: dict[str, Any] | None = await self.page.evaluate(LOCAL, [self.user_key, table, record_id])
         return found
+
+    async def locals(self, table: str, ids: list[str]) -> dict[str, dict[str, Any] | None]:
+        """Several local records in one round trip."""
+        found: list[dict[str, Any] | None] = await self.page.evaluate(LOCALS, [self.user_key, table, ids])
+        return dict(zip(ids, found, strict=True))
 
     async def record(self, change: dict[str, Any]) -> dict[str, Any]:
         op: dict[str, Any] = await self.page.evaluate(RECORD, [self.user_key, change])

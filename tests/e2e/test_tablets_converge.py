@@ -204,3 +204,30 @@ async def test_tablets_converge_and_nothing_is_overwritten_unseen(
     for tablet in tablets:
         assert tablet.errors == []
     assert checked_values > RUNS * 5, "the runs typed too little to prove anything"
+
+
+async def test_a_tablet_never_overwrites_a_value_it_was_not_shown(
+    tablets: list[Tablet], own_server: LiveServer
+) -> None:
+    """The reproduction: A's patch is merged with B's progress note; A must then show B's progress note
+    and a later change of A's must say it saw it (else B's progress note is replaced unseen)."""
+    a, b = tablets[0], tablets[1]
+    db = server_db(own_server)
+    record_id = str(uuid.uuid4())
+    fields = {"section_id": demo_section(db, "demo-staff"), "fiscal_year": 2026, "title": "A title"}
+    await a.record({"table": TABLE, "id": record_id, "kind": "create", "fields": fields})
+    assert (await a.sync())["ok"]
+    assert (await b.sync())["ok"]
+    await b.record({"table": TABLE, "id": record_id, "kind": "patch", "fields": {"progress": "B typed"}})
+    assert (await b.sync())["ok"]
+    await a.record({"table": TABLE, "id": record_id, "kind": "patch", "fields": {"title": "A title 2"}})
+    assert (await a.sync())["ok"]
+    local = await a.local(TABLE, record_id)
+    assert local is not None
+    assert local["fields"]["progress"] == "B typed", "A shows what it pulled, not an older copy"
+    op = await a.record({"table": TABLE, "id": record_id, "kind": "patch", "fields": {"progress": "A typed"}})
+    assert op["base_version"] == local["version"] == 3
+    assert (await a.sync())["ok"]
+    rows = server_rows(db, TABLE, [record_id])
+    assert rows[record_id]["row"]["progress"] == "A typed"
+    assert rows[record_id]["row"]["title"] == "A title 2"

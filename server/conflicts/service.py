@@ -135,6 +135,12 @@ async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
     return [TortoiseStore.conflict_of(row) for row in rows]
 
 
+async def records_awaiting(user: User) -> int:
+    """How many records the inbox lists for this person (one row per record): the number the status
+    bar shows, so the two always agree."""
+    return len({(c.table, c.record_id) for c in await open_conflicts(user)})
+
+
 async def conflict_for(user: User, conflict_id: str) -> Conflict | None:
     row = await SyncConflict.filter(id=conflict_id, scope__in=await scopes_for(user)).first()
     return TortoiseStore.conflict_of(row) if row else None

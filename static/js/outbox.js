@@ -175,7 +175,6 @@
   async function acknowledge(userKey, results) {
     await DB.transaction(["records", "outbox", "meta"], "readwrite", async (s) => {
       const rejected = await getMeta(s.meta, userKey, "rejected", []);
-      let conflicts = await getMeta(s.meta, userKey, "conflicts_seen", 0);
       const touched = new Map();
       for (const result of results) {
         const op = await DB.done(s.outbox.get(result.op_id));
@@ -185,7 +184,6 @@
           rejected.push({ op_id: op.op_id, table: op.table, record_id: op.record_id, fields: op.fields,
             kind: op.kind, error: result.error || null, at: new Date().toISOString() });
         }
-        if (result.status === "conflict") conflicts += 1;
         const key = `${op.table}\u0000${op.record_id}`;
         if (!touched.has(key)) {
           const stored = await DB.done(s.records.get([userKey, op.table, op.record_id]));
@@ -206,7 +204,6 @@
         else s.records.delete([userKey, local.table, local.id]);
       }
       putMeta(s.meta, userKey, "rejected", rejected.slice(-200));
-      putMeta(s.meta, userKey, "conflicts_seen", conflicts);
     });
     root.dispatchEvent && root.dispatchEvent(new root.Event("madoguchi:outbox-changed"));
   }

@@ -125,6 +125,7 @@
       for (const gone of [...(page.evictions || []), ...(page.purged || [])]) {
         s.records.delete([userKey, gone.table, gone.id]);
       }
+      if (Number.isInteger(page.open_conflicts)) Outbox.putMeta(s.meta, userKey, "open_conflicts", page.open_conflicts);
       Outbox.putMeta(s.meta, userKey, "cursor", page.cursor);
       Outbox.putMeta(s.meta, userKey, "last_sync_at", new Date().toISOString());
     });

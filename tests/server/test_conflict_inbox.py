@@ -282,3 +282,25 @@ async def test_a_delete_after_the_reviewer_looked_keeps_the_conflict_open(
         answer.status_code == 409 and ARRIVED in answer.text and "この記録は削除されています" in answer.text
     )
     assert (await SyncConflict.get(id=conflict_id)).status == "open"
+
+
+async def test_the_status_bar_count_is_the_inbox_s_row_count(login_as: LoginAs, app: Litestar) -> None:
+    """Three values of one field and a second disputed field: one record, one inbox row, and the pull
+    that feeds every tablet's status bar (and the sync page) says 1, for the staff and the chief."""
+    goal, _ = await two_tablets_disagree(login_as)
+    await a_third_value_arrives(app, goal)
+    staff = await User.get(login="demo-staff")
+    await app.state.madoguchi.sync.web_write(staff, "section_goals", goal, Kind.PATCH, {"indicator": "A"}, 1)
+    other = await User.get(login="demo-manager")
+    await app.state.madoguchi.sync.web_write(other, "section_goals", goal, Kind.PATCH, {"indicator": "B"}, 1)
+    assert len(await SyncConflict.filter(record_id=goal, status="open")) == 2
+    for login in ("demo-staff", "demo-chief"):
+        client = await login_as(login)
+        tablet = Tablet(client)
+        await tablet.register()
+        page = await tablet.pull()
+        assert page["open_conflicts"] == 1, login
+        assert 'data-awaiting="1"' in (await client.get("/sync")).text
+        if login == "demo-chief":
+            assert (await client.get("/conflicts")).text.count("<tr data-record=") == 1
+        await post_form(client, "/logout", {})

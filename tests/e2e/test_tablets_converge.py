@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from playwright.async_api import Browser
+from playwright.async_api import Browser, expect
 
+from tests.e2e.conftest import sign_in
 from tests.e2e.tablet_harness import (
     Tablet,
     conflict_candidates,
@@ -231,3 +232,51 @@ async def test_a_tablet_never_overwrites_a_value_it_was_not_shown(
     rows = server_rows(db, TABLE, [record_id])
     assert rows[record_id]["row"]["progress"] == "A typed"
     assert rows[record_id]["row"]["title"] == "A title 2"
+
+
+async def test_the_inbox_shows_one_row_per_record_and_the_status_bar_agrees(
+    browser: Browser, tablets: list[Tablet], own_server: LiveServer
+) -> None:
+    """Two fields disputed on one goal: one inbox row naming the goal, a field each inside, each value
+    with its own 「この値にする」; the staff's status bar counts what the inbox lists."""
+    a, b = tablets[0], tablets[1]
+    db = server_db(own_server)
+    goal = str(uuid.uuid4())
+    fields = {"section_id": demo_section(db, "demo-staff"), "fiscal_year": 2026, "title": "電話の取次ぎ"}
+    await a.record({"table": TABLE, "id": goal, "kind": "create", "fields": fields})
+    assert (await a.sync())["ok"] and (await b.sync())["ok"]
+    await a.record(
+        {"table": TABLE, "id": goal, "kind": "patch", "fields": {"target": "3コール", "progress": "A"}}
+    )
+    await b.record(
+        {"table": TABLE, "id": goal, "kind": "patch", "fields": {"target": "5コール", "progress": "B"}}
+    )
+    assert (await a.sync())["ok"] and (await b.sync())["ok"]
+
+    chief_context = await browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    staff_context = await browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo")
+    try:
+        chief = await chief_context.new_page()
+        await sign_in(chief, own_server.url, "demo-chief")
+        await chief.goto(f"{own_server.url}/conflicts")
+        row = chief.locator(f'tr[data-record="{goal}"]')
+        await expect(row).to_contain_text("電話の取次ぎ")
+        await expect(row.locator("li[data-conflict]")).to_have_count(2)
+        rows = await chief.locator("tr[data-record]").count()
+
+        staff = await staff_context.new_page()
+        await sign_in(staff, own_server.url, "demo-staff")
+        await expect(staff.locator("[data-problems]")).to_contain_text(f"競合: {rows}件", timeout=15000)
+
+        await row.locator("li[data-conflict]", has_text="目標値").get_by_role("link", name="判断する").click()
+        await expect(chief.locator("[data-candidate]")).to_have_count(2)
+        await (
+            chief.locator("tr[data-candidate]", has_text="3コール")
+            .get_by_role("button", name="この値にする", exact=True)
+            .click()
+        )
+        await expect(chief.locator(f'tr[data-record="{goal}"] li[data-conflict]')).to_have_count(1)
+        await expect(chief.locator(f'tr[data-record="{goal}"]')).to_contain_text("進捗")
+    finally:
+        await chief_context.close()
+        await staff_context.close()

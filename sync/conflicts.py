@@ -121,11 +121,16 @@ def wanted(
 def _delete_conflicts(record: RecordState) -> list[Wanted]:
     """Writes the delete had not seen. Which kind is named by the devices' clocks, not by arrival: an
     edit stamped later than the delete (or made knowing of it) is an edit after delete, otherwise the
-    delete came after an edit it had not seen."""
+    delete came after an edit it had not seen. A reviewer's decision made knowing of the delete is
+    neither."""
     delete = provisional(record.deletion)
     groups: dict[str, list[dict[str, Any]]] = {EDIT_AFTER_DELETE: [], DELETE_AFTER_EDIT: []}
     for name, entry in sorted(record.entries(), key=lambda pair: (pair[1].order_key(), pair[0])):
         if saw(delete, entry):
+            continue
+        if entry.resolve and saw(entry, delete):
+            # A reviewer's decision on a field of a record they knew was deleted settles that field
+            # (kept, and shown if the record is restored); it is not an edit that disputes the delete.
             continue
         later = saw(entry, delete) or entry.order_key() > delete.order_key()
         groups[EDIT_AFTER_DELETE if later else DELETE_AFTER_EDIT].append(candidate(entry, name))

@@ -718,6 +718,21 @@ def _decide_held_set(writer: _Writer, name: str, accept: bool) -> None:
         raise Rejection(f"{name}: nothing held back that you had seen")
 
 
+def _accepted(writer: _Writer, conflict: Conflict) -> Any:
+    """The value a reviewer accepts by keeping the provisional one: the provisional value among the
+    writes they had seen. A value that arrived after they looked may be shown now (a later clock stamp),
+    but they never saw it: keeping it would drop the value they accepted."""
+    spec, record = writer.spec, writer.record
+    name = conflict.field
+    assert name is not None
+    if conflict.kind == CONCURRENT_EDIT and spec.fields[name].policy is Policy.REVIEW:
+        reader = writer.entry(None)
+        seen = [e for e in record.registers.get(name, ()) if saw(reader, e)]
+        if seen:
+            return provisional(seen).value
+    return record.values(spec).get(name)
+
+
 def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
     """A reviewer's decision. ``apply`` writes the chosen values; ``dismiss`` keeps what is shown.
 
@@ -729,7 +744,7 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
     conflict = next((c for c in open_conflicts if c.id == cid and c.status == "open"), None)
     if conflict is None:
         return False
-    spec, record = writer.spec, writer.record
+    spec = writer.spec
     if conflict.kind == LOCKED_RECORD and conflict.field in spec.guarded_sets:
         if values:
             raise Rejection(f"{conflict.field}: a set's held changes are accepted or declined, not set")
@@ -741,7 +756,7 @@ def _resolve(writer: _Writer, op: Op, open_conflicts: list[Conflict]) -> bool:
             writer.delete(False, resolve=True)
     elif conflict.kind in (CONCURRENT_EDIT, LOCKED_RECORD) and conflict.field is not None:
         if conflict.field in spec.fields:
-            writer.write(conflict.field, record.values(spec).get(conflict.field), resolve=True)
+            writer.write(conflict.field, _accepted(writer, conflict), resolve=True)
     elif conflict.kind in (EDIT_AFTER_DELETE, DELETE_AFTER_EDIT):
         writer.delete(True, resolve=True)
     # Keeping the shown value of a field is choosing it; dismissing a delete or a refused step is not.

@@ -6,14 +6,20 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from server.calendar_ja import format_date
 from server.compliance.synced import section_scope
 from server.goals.forms import STATUS_LABELS
 from server.i18n import N_
 from server.models import (
     RESULT_LABELS,
+    CorrectiveAction,
     Device,
+    Inspection,
+    InspectionAnswer,
+    InspectionTemplate,
     Role,
     Section,
+    SectionGoal,
     SelfCheckAnswer,
     ServiceStandard,
     SyncConflict,
@@ -24,7 +30,7 @@ from server.state import AppState
 from server.sync_api.registry import TABLES
 from server.sync_api.rulebook import ward_scope
 from server.sync_api.store import TortoiseStore
-from sync import Conflict, FieldType, Kind
+from sync import Conflict, FieldType, Kind, RecordState
 
 # The inbox's names for tables and fields come from each table's rule book. Field names shared by several
 # tables mean the same there; the first table's label stands for all (the table's name is shown beside).
@@ -48,6 +54,12 @@ KIND_LABELS = {
     "invalid_transition": N_("A step the workflow does not allow"),
     "locked_record": N_("Changed after it was signed off"),
 }
+# A self-check has no signature: its answers are locked when the 課長 confirms the period.
+TABLE_KIND_LABELS = {
+    ("self_check_answers", "locked_record"): N_("Changed after the period was confirmed"),
+}
+KEEP_LOCKED_LABELS = {"self_check_answers": N_("Keep the confirmed value")}
+LOCKED_BASE_LABELS = {"self_check_answers": N_("As confirmed")}
 
 
 async def scopes_for(user: User) -> list[str]:
@@ -70,6 +82,7 @@ class Candidate:
     device: str
     when: str
     change: str = ""  # for a set a sign-off held back: "added" or "removed"
+    op_id: str = ""  # the operation that wrote it: what a decision names, never a position in the list
 
 
 def held_set(state: AppState, conflict: Conflict) -> bool:
@@ -113,6 +126,12 @@ async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
     return found[:limit]
 
 
+async def records_awaiting(user: User) -> int:
+    """How many records the inbox lists for this person (one row per record): the number the status
+    bar shows, so the two always agree."""
+    return len({(c.table, c.record_id) for c in await open_conflicts(user)})
+
+
 async def conflict_for(user: User, conflict_id: str) -> Conflict | None:
     row = await SyncConflict.filter(id=conflict_id, scope__in=await scopes_for(user)).first()
     if row is None:
@@ -139,25 +158,103 @@ async def candidates_of(conflict: Conflict) -> list[Candidate]:
             device=devices.get(c.get("client_id", ""), N_("browser")),
             when=c.get("at", ""),
             change=str(c.get("change", "")),
+            op_id=str(c.get("op_id", "")),
         )
         for i, c in enumerate(conflict.candidates)
     ]
 
 
 async def subject_of(conflict: Conflict) -> str:
-    """What the disputed record is about, for records whose table and field alone do not say it."""
-    if conflict.table != "self_check_answers":
+    """Which record is disputed, in words: whose answer to which standard, which item of which
+    inspection, which action or goal. Empty when the table alone says enough."""
+    return await _subject(conflict.table, conflict.record_id)
+
+
+async def _subject(table: str, record_id: str) -> str:
+    if table == "self_check_answers":
+        answer = await SelfCheckAnswer.get_or_none(id=record_id)
+        if answer is None:
+            return ""
+        standard = await ServiceStandard.get_or_none(code=answer.standard_code)
+        who = answer.respondent
+        if who.startswith("user:") and who[5:].isdigit():
+            person = await User.get_or_none(id=int(who[5:]))
+            who = person.display_name if person else who
+        text = f"{answer.standard_code} {standard.text}" if standard else answer.standard_code
+        return f"{who} · {text} · {answer.period}"
+    if table == "inspection_answers":
+        item = await InspectionAnswer.get_or_none(id=record_id)
+        if item is None:
+            return ""
+        inspection = await _inspection_name(str(item.inspection_id))
+        return f"{await _item_text(str(item.inspection_id), item.item_key)} · {inspection}"
+    if table == "inspections":
+        return await _inspection_name(record_id)
+    if table == "corrective_actions":
+        action = await CorrectiveAction.get_or_none(id=record_id)
+        return " · ".join(x for x in (action.title, action.place) if x) if action else ""
+    if table == "section_goals":
+        goal = await SectionGoal.get_or_none(id=record_id)
+        return goal.title if goal else ""
+    return ""
+
+
+async def _inspection_name(inspection_id: str) -> str:
+    inspection = await Inspection.get_or_none(id=inspection_id)
+    if inspection is None:
         return ""
-    answer = await SelfCheckAnswer.get_or_none(id=conflict.record_id)
-    if answer is None:
-        return ""
-    standard = await ServiceStandard.get_or_none(code=answer.standard_code)
-    who = answer.respondent
-    if who.startswith("user:") and who[5:].isdigit():
-        person = await User.get_or_none(id=int(who[5:]))
-        who = person.display_name if person else who
-    text = f"{answer.standard_code} {standard.text}" if standard else answer.standard_code
-    return f"{text} · {answer.period} · {who}"
+    template = (
+        await InspectionTemplate.get_or_none(id=inspection.template_id) if inspection.template_id else None
+    )
+    day = format_date(inspection.started_on) if inspection.started_on else ""
+    return " ".join(x for x in (template.name if template else "", inspection.place, day) if x)
+
+
+async def _item_text(inspection_id: str, item_key: str) -> str:
+    inspection = await Inspection.get_or_none(id=inspection_id)
+    template = (
+        await InspectionTemplate.get_or_none(id=inspection.template_id)
+        if inspection and inspection.template_id
+        else None
+    )
+    if template is not None:
+        for part in json.loads(template.body):
+            for item in part.get("items", []):
+                if item.get("key") == item_key:
+                    return str(item.get("text", item_key))
+    return item_key
+
+
+@dataclass
+class RecordGroup:
+    """One row of the inbox: a record and its open conflicts (one per disputed field)."""
+
+    table: str
+    record_id: str
+    subject: str
+    deleted: bool
+    version: int
+    conflicts: list[Conflict]
+
+
+async def by_record(state: AppState, conflicts: list[Conflict]) -> list[RecordGroup]:
+    """The inbox's rows: one per record, in the order of each record's oldest open conflict."""
+    keys = list(dict.fromkeys((c.table, c.record_id) for c in conflicts))
+    records = await state.sync.store.get_records(keys) if keys else {}
+    groups = {
+        key: RecordGroup(
+            key[0],
+            key[1],
+            await _subject(*key),
+            records[key].deleted if key in records else False,
+            records[key].version if key in records else 0,
+            [],
+        )
+        for key in keys
+    }
+    for conflict in conflicts:
+        groups[(conflict.table, conflict.record_id)].conflicts.append(conflict)
+    return list(groups.values())
 
 
 def display(value: Any) -> str:
@@ -168,14 +265,51 @@ def display(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+async def record_of(state: AppState, conflict: Conflict) -> RecordState:
+    """The disputed record as it is now."""
+    key = (conflict.table, conflict.record_id)
+    return (await state.sync.store.get_records([key]))[key]
+
+
+def candidate_by_op(conflict: Conflict, op_id: str) -> dict[str, Any] | None:
+    return next((c for c in conflict.candidates if op_id and c.get("op_id") == op_id), None)
+
+
+def arrived_since(
+    conflict: Conflict, record: RecordState, seen_version: int | None, seen_deleted: bool
+) -> bool:
+    """Whether the conflict changed after the reviewer's page was rendered at ``seen_version``: a value
+    written later, or the record deleted or restored meanwhile. A decision then waits for them to look
+    again, instead of acting on values they never saw."""
+    if seen_version is None or record.deleted != seen_deleted:
+        return True
+    return any(int(c.get("version") or 0) > seen_version for c in conflict.candidates)
+
+
+def parse_version(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() else None
+
+
 async def resolve(
-    state: AppState, user: User, conflict: Conflict, action: str, values: dict[str, Any]
+    state: AppState,
+    user: User,
+    conflict: Conflict,
+    action: str,
+    values: dict[str, Any],
+    seen_version: int,
+    *,
+    restore: bool = False,
 ) -> dict[str, Any]:
-    """A decision is an operation like a tablet's: merged, kept in the history, synced to every tablet."""
-    record = (await state.sync.store.get_records([(conflict.table, conflict.record_id)]))[
-        (conflict.table, conflict.record_id)
-    ]
+    """A decision is an operation like a tablet's: merged, kept in the history, synced to every tablet.
+
+    It is sent with the version the reviewer's page showed, so it settles only the values they saw.
+    ``restore`` also undeletes the record, as a second operation of the same decision.
+    """
     fields = {"conflict_id": conflict.id, "action": action, "values": values}
-    return await state.sync.web_write(
-        user, conflict.table, conflict.record_id, Kind.RESOLVE, fields, record.version
-    )
+    changes: list[tuple[str, str, Kind, dict[str, Any], int | None]] = [
+        (conflict.table, conflict.record_id, Kind.RESOLVE, fields, seen_version)
+    ]
+    if restore:
+        changes.append((conflict.table, conflict.record_id, Kind.RESTORE, {}, seen_version))
+    results = await state.sync.web_write_many(user, changes)
+    return results[0]

@@ -9,6 +9,7 @@ from litestar import Request, get
 from litestar.response import Template
 
 from server.auth.guards import SIGNED_IN
+from server.conflicts import service as conflicts
 from server.models import Device, Role, SyncRejected
 from server.rendering import render
 
@@ -25,6 +26,7 @@ async def sync_status(request: Request[Any, Any, Any]) -> Template:
         {
             "rejected": [(r, json.loads(r.fields_json)) for r in rejected],
             "devices": devices,
+            "awaiting": await conflicts.records_awaiting(user),
             "supervisor": user.role in (Role.CHIEF, Role.MANAGER, Role.OKUYAMI),  # who has an inbox
         },
         personal_data=True,

@@ -11,6 +11,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery
 
 from server.auth.guards import SIGNED_IN
+from server.conflicts import service as conflicts
 from server.devices import service as devices
 from server.models import Device, User
 from server.monitoring import metrics
@@ -113,7 +114,12 @@ async def pull(
     except CursorError:
         raise PayloadError([{"path": "cursor", "message": "not a cursor this server issued"}]) from None
     metrics.record_pull(len(page.changes))
-    return {**asdict(page), "server_time": now().isoformat()}
+    answer = {**asdict(page), "server_time": now().isoformat()}
+    if not page.has_more:
+        # The records awaiting a decision in this person's scopes, as the conflict inbox counts them:
+        # the tablet's status bar shows this number instead of counting push results of its own.
+        answer["open_conflicts"] = await conflicts.records_awaiting(_user(request))
+    return answer
 
 
 routes = [register_client, push, pull]

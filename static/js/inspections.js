@@ -326,7 +326,10 @@ class Walk {
         fields: { inspection_id: this.id, item_key: key, status: "draft", ...initial } });
       if (kind !== "patch") await Outbox.record(this.userKey, { table: "inspection_answers", id, kind, fields });
     } else {
-      await Outbox.record(this.userKey, { table: "inspection_answers", id, kind, fields });
+      // The version of the answer as this page shows it: a value another inspector sent since is kept
+      // beside this one for review instead of being overwritten unseen.
+      await Outbox.record(this.userKey, { table: "inspection_answers", id, kind, fields,
+        base_version: local.version ?? null });
     }
     local = await localRecord(this.userKey, "inspection_answers", id);
     this.answers.set(key, local);
@@ -467,11 +470,11 @@ class Walk {
     for (const answer of this.answers.values()) {
       if (answer.fields.status !== "submitted") {
         await Outbox.record(this.userKey, { table: "inspection_answers", id: answer.id, kind: "patch",
-          fields: { status: "submitted" } });
+          fields: { status: "submitted" }, base_version: answer.version ?? null });
       }
     }
     await Outbox.record(this.userKey, { table: "inspections", id: this.id, kind: "patch",
-      fields: { status: "submitted", submitted_at: now } });
+      fields: { status: "submitted", submitted_at: now }, base_version: this.inspection.version ?? null });
     try { localStorage.removeItem(this.partKey); } catch (_) { /* private mode */ }
     await this.reloadAnswers();
     this.lock();

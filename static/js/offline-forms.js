@@ -61,11 +61,14 @@ export function startOfflineForms(userKey) {
     const table = form.dataset.syncTable;
     let id = form.dataset.syncId;
     let original = valuesOf(form);
+    // The version of what the form shows: the page's, or the tablet's copy once that is shown instead.
+    let shownVersion = form.dataset.syncVersion ? Number(form.dataset.syncVersion) : null;
 
     if (id) localRecord(userKey, table, id).then((local) => {
       // Unsent values typed on this tablet win over the (older) page the server rendered.
       if (local && local.pending) {
         setValues(form, local.fields);
+        shownVersion = local.version ?? null;
         show(form, "queued");
       }
     });
@@ -82,9 +85,8 @@ export function startOfflineForms(userKey) {
       // A new record gets its id on this tablet: a page served from the cache must never reuse one.
       if (kind === "create") id = crypto.randomUUID();
       if (kind === "patch" && Object.keys(changed).length === 0) { show(form, "unchanged"); return; }
-      const version = form.dataset.syncVersion ? Number(form.dataset.syncVersion) : null;
       await Outbox.record(userKey, { table, id, kind, fields: kind === "create" ? now : changed,
-        base_version: kind === "create" ? null : version });
+        base_version: kind === "create" ? null : shownVersion });
       form.dataset.dirty = "false";
       if (kind === "create") form.reset();
       else original = now;

@@ -23,6 +23,16 @@ function caseIdOfAddress() {
   return match ? match[1] : "";
 }
 
+/**
+ * The version of the case the person was shown: the tablet's own copy while it has unsent changes (the
+ * form shows those), otherwise the page as the server rendered it. Never a later version the person
+ * has not seen, so a value another desk tablet sent meanwhile is kept for review, not overwritten.
+ */
+function shownVersion(local, pageVersion) {
+  if (local && local.pending) return local.version ?? null;
+  return pageVersion ?? (local ? local.version ?? null : null);
+}
+
 async function localRecord(userKey, id) {
   return DB.transaction(["records"], "readonly", (s) => DB.done(s.records.get([userKey, TABLE, id])));
 }
@@ -128,7 +138,7 @@ function startIntake(userKey, form) {
     if (!local && !form.dataset.caseId) { show(form, "missing"); return; }
     const version = form.dataset.caseVersion ? Number(form.dataset.caseVersion) : undefined;
     await Outbox.record(userKey, { table: TABLE, id, kind: "patch", fields: { answers: answersOf(form) },
-      base_version: local && local.pending ? undefined : version });
+      base_version: shownVersion(local, version) });
     form.dataset.dirty = "false";
     show(form, "queued");
     // Saved on the tablet: its guide can be shown at once, whatever the network does.
@@ -229,7 +239,7 @@ function startProgress(userKey, form) {
     const local = await localRecord(userKey, id);
     const version = form.dataset.caseVersion ? Number(form.dataset.caseVersion) : undefined;
     await Outbox.record(userKey, { table: TABLE, id, kind: "patch", fields,
-      base_version: local && local.pending ? undefined : version });
+      base_version: shownVersion(local, version) });
     show(form, "queued");
     flush(userKey);
   });

@@ -98,7 +98,10 @@ async function save(form, sheet, userKey) {
     const fields = { result };
     // An unchanged note is not sent: a confirmed answer must not be reopened by a value nobody changed.
     if (note !== (before.note || "")) fields.note = note;
-    const base = local && local.version != null ? Math.max(local.version, pageVersion || 0) : pageVersion;
+    // The version the person was shown: the tablet's copy when the sheet shows it (unsent answers, or a
+    // copy newer than the page), otherwise the page the server rendered.
+    const showsLocal = local && (local.pending || (local.version || 0) > (pageVersion || 0));
+    const base = showsLocal ? local.version ?? null : pageVersion;
     change = { table: TABLE, id, kind: "patch", fields, base_version: base };
   }
   await Outbox.record(userKey, change);

@@ -21,7 +21,9 @@ async function facts(userKey) {
       + (await DB.done(s.files.index("by_user_sent").count(IDBKeyRange.only([userKey, 0])))),
     lastSync: await Outbox.getMeta(s.meta, userKey, "last_sync_at", null),
     rejected: (await Outbox.getMeta(s.meta, userKey, "rejected", [])).length,
-    conflicts: await Outbox.getMeta(s.meta, userKey, "conflicts_seen", 0),
+    // The server's count of records awaiting a decision (as the conflict inbox lists them), from the
+    // last pull: a count of this tablet's own conflicting pushes would never go down.
+    conflicts: await Outbox.getMeta(s.meta, userKey, "open_conflicts", 0),
   }));
 }
 

@@ -97,6 +97,12 @@
     }
   }
 
+  /**
+   * Store one pulled page. A pulled row at or past the version this tablet has applied replaces the
+   * server's layer of the local record (never skipped as an "echo": after a push the row may hold other
+   * tablets' changes too); this tablet's answered changes that the row already contains are dropped,
+   * and its unsent ones stay on top until their results arrive.
+   */
   async function applyPage(userKey, page) {
     await DB.transaction(["records", "outbox", "meta"], "readwrite", async (s) => {
       if (page.reset) {
@@ -105,35 +111,24 @@
         for (const key of keys) s.records.delete(key);
       }
       const queued = await DB.done(s.outbox.index("by_user").getAll(IDBKeyRange.only(userKey)));
-      const waiting = new Set(queued.map((op) => `${op.table}\u0000${op.record_id}`));
       for (const change of page.changes || []) {
         const key = [userKey, change.table, change.id];
         if (change.deleted) { s.records.delete(key); continue; }
-        const local = await DB.done(s.records.get(key));
-        if (local && (local.version || 0) >= change.version && !local.pending) continue; // our own echo
-        const row = { user_key: userKey, table: change.table, id: change.id, version: change.version,
-          fields: change.row || {}, conflicts: change.conflicts || [], deleted: false, pending: false };
-        if (waiting.has(`${change.table}\u0000${change.id}`) && local) {
-          // Unsent local edits stay on top of the server's row until their push result arrives.
-          row.fields = { ...row.fields, ...pendingFields(queued, change.table, change.id) };
-          row.pending = true;
-        }
-        s.records.put(row);
+        const stored = await DB.done(s.records.get(key));
+        const local = Outbox.normalized(stored, userKey, change.table, change.id);
+        if (local.server && local.version != null && change.version < local.version) continue; // older
+        const shown = Outbox.compose({ ...local, version: change.version,
+          server: { fields: change.row || {}, conflicts: change.conflicts || [] } },
+        Outbox.queuedFor(queued, change.table, change.id));
+        s.records.put(shown);
       }
       for (const gone of [...(page.evictions || []), ...(page.purged || [])]) {
         s.records.delete([userKey, gone.table, gone.id]);
       }
+      if (Number.isInteger(page.open_conflicts)) Outbox.putMeta(s.meta, userKey, "open_conflicts", page.open_conflicts);
       Outbox.putMeta(s.meta, userKey, "cursor", page.cursor);
       Outbox.putMeta(s.meta, userKey, "last_sync_at", new Date().toISOString());
     });
-  }
-
-  function pendingFields(queued, table, id) {
-    const fields = {};
-    for (const op of queued.sort((a, b) => a.client_seq - b.client_seq)) {
-      if (op.table === table && op.record_id === id && op.kind === "patch") Object.assign(fields, op.fields);
-    }
-    return fields;
   }
 
   let running = null;

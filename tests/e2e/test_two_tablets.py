@@ -79,15 +79,15 @@ async def test_offline_edits_on_two_tablets_merge_and_the_clash_goes_to_the_inbo
         chief_context, chief = await tablet(browser, live_server, "demo-chief")
         try:
             await chief.goto(f"{live_server.url}/conflicts")
-            row = chief.locator("tr[data-conflict]")
+            row = chief.locator("tr[data-record]")
             await expect(row).to_have_count(1)
             await expect(row).to_contain_text("平均10分以内")
             await expect(row).to_contain_text("平均15分以内")
-            await row.get_by_role("link").click()
+            await row.get_by_role("link", name="判断する").click()
             await expect(chief.locator("[data-candidate]")).to_have_count(2)
             await (
                 chief.locator("tr[data-candidate]", has_text="平均10分以内")
-                .get_by_role("button", name="この値を残す")
+                .get_by_role("button", name="この値にする", exact=True)
                 .click()
             )
             await expect(chief.locator("[data-empty]")).to_be_visible()

@@ -18,6 +18,7 @@ from server.inspections.records import answer_id
 from server.inspections.templates import items_of
 from server.models import Inspection, InspectionAnswer, InspectionTemplate, SyncConflict, SyncRejected, User
 from tests.server.conftest import LoginAs, post_form
+from tests.server.deciding import decide
 
 HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
 
@@ -197,7 +198,9 @@ async def test_photos_changed_after_submission_are_held_until_the_chief_decides(
 
     chief = await login_as("demo-chief")
     inbox = await chief.get("/conflicts")
-    assert "点検項目 — 写真" in inbox.text and f"/api/sync/v1/blobs/{LATE_PHOTO}" in inbox.text
+    row = next(part for part in inbox.text.split("<tr data-record=")[1:] if LATE_PHOTO in part)
+    # One row for the answer, naming the inspection it belongs to, with the photos inside.
+    assert "点検項目" in row and "写真" in row and "確定（署名）後に変更された" in row
     conflict_id = results[0]["conflict_ids"][0]
     detail = await chief.get(f"/conflicts/{conflict_id}")
     assert detail.status_code == 200
@@ -205,7 +208,7 @@ async def test_photos_changed_after_submission_are_held_until_the_chief_decides(
     assert "確定時の内容" in detail.text and "この変更を受け入れる" in detail.text
     assert "keep:" not in detail.text, "a set has no single value to keep"
     choice = "apply" if accept else "dismiss"
-    response = await post_form(chief, f"/conflicts/{conflict_id}", {"choice": choice})
+    response = await decide(chief, conflict_id, detail.text, choice=choice)
     assert response.status_code == 302
     conflict = await SyncConflict.get(id=conflict_id)
     assert (conflict.status, conflict.resolved_by) == ("resolved", "demo-chief")

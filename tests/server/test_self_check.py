@@ -22,6 +22,7 @@ from server.models import (
 )
 from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form
+from tests.server.deciding import decide, keep_choices
 
 HEADERS = {"X-Madoguchi-Sync": "1", "Content-Type": "application/json"}
 
@@ -266,15 +267,16 @@ async def test_the_chief_decides_a_late_answer_in_the_inbox(login_as: LoginAs) -
 
     chief = await login_as("demo-chief")
     inbox = await chief.get("/conflicts")
-    row = next(
-        part for part in inbox.text.split("<tr data-conflict=")[1:] if "セルフチェックの回答 — 回答" in part
-    )
+    row = next(part for part in inbox.text.split("<tr data-record=")[1:] if "セルフチェックの回答" in part)
     assert "未遵守" in row and "noncompliant" not in row
+    # The row names whose answer to which standard, and speaks of a confirmation, not a signature.
+    assert "デモ 係員" in row and "SB-01" in row and "期間の確定後に変更された" in row and "署名" not in row
     conflict = await SyncConflict.get(record_id=record_id, field="result", status="open")
     detail = await chief.get(f"/conflicts/{conflict.id}")
     assert "SB-01 名札を来庁者から見える位置に着用している" in detail.text and "デモ 係員" in detail.text
     assert 'name="value"' not in detail.text  # an answer is chosen among those given, never typed
-    kept = await post_form(chief, f"/conflicts/{conflict.id}", {"choice": "keep:0"})
+    assert "確定した値を残す" in detail.text and "署名" not in detail.text
+    kept = await decide(chief, conflict.id, detail.text, choice=keep_choices(detail.text)[0])
     assert kept.status_code == 302
     decided = await SelfCheckAnswer.get(id=record_id)
     assert (decided.result, decided.status) == ("noncompliant", "confirmed")

@@ -126,10 +126,19 @@ async def open_conflicts(user: User, limit: int = 200) -> list[Conflict]:
     return found[:limit]
 
 
+DECIDING_ROLES = frozenset({Role.CHIEF, Role.MANAGER, Role.OKUYAMI})
+
+
 async def records_awaiting(user: User) -> int:
-    """How many records the inbox lists for this person (one row per record): the number the status
-    bar shows, so the two always agree."""
-    return len({(c.table, c.record_id) for c in await open_conflicts(user)})
+    """The number the status bar shows. For someone who decides conflicts, the records their inbox lists
+    (one row per record), so the two always agree; for staff, who have no inbox, the records of their
+    scopes whose values wait for someone's decision (their own edit may be one of them)."""
+    if user.role in DECIDING_ROLES:
+        return len({(c.table, c.record_id) for c in await open_conflicts(user)})
+    rows = await SyncConflict.filter(status="open", scope__in=await scopes_for(user)).values_list(
+        "table_name", "record_id"
+    )
+    return len(set(rows))
 
 
 async def conflict_for(user: User, conflict_id: str) -> Conflict | None:

@@ -55,7 +55,8 @@ export function formatDate(day, language, eras) {
 const OFFICE_TZ = "Asia/Tokyo";
 
 /** A moment (a Date, epoch ms or ISO text) as staff read it, always in Japan time whatever the tablet's
- * zone: 令和8年12月3日（2026年） 10:02 in Japanese, 2026-12-03 10:02 in English (server: format_moment). */
+ * zone: the era date with the Western year and the time in Japanese, 2026-12-03 10:02 in English
+ * (server: format_moment). */
 export function formatMoment(moment, language) {
   if (moment === null || moment === undefined || moment === "") return "";
   const when = moment instanceof Date ? moment : new Date(moment);

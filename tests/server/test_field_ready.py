@@ -16,6 +16,7 @@ from server.devices import service as device_service
 from server.models import Device, Feedback, Section, User
 from server.timekeeping import today
 from tests.server.conftest import LoginAs, post_form, sign_in
+from tests.server.deciding import decide, keep_choices
 from tests.server.test_actions import raise_action, step
 from tests.server.test_conflict_inbox import two_tablets_disagree
 from tests.server.test_feedback import leave
@@ -89,7 +90,8 @@ async def test_a_save_that_reloads_the_page_says_so_once(login_as: LoginAs) -> N
 async def test_a_conflict_decision_is_confirmed(login_as: LoginAs) -> None:
     _goal, conflict_id = await two_tablets_disagree(login_as)
     chief = await login_as("demo-chief")
-    response = await post_form(chief, f"/conflicts/{conflict_id}", {"choice": "keep:0"})
+    page = (await chief.get(f"/conflicts/{conflict_id}")).text
+    response = await decide(chief, conflict_id, page, choice=keep_choices(page)[0])
     assert response.status_code == 302
     assert flash_of((await chief.get(response.headers["location"])).text) == ["判断を保存しました。"]
 

@@ -324,6 +324,10 @@ async def test_a_desk_member_moved_to_another_ward_keeps_no_case_on_the_tablet(l
 
     # An administrator moves the person to 中原区: the tablet's next pull starts again without the case.
     await User.filter(login="demo-okuyami").update(ward="中原区")
+    # The session was granted for 高津区: it ends, and the person signs in again on the same tablet.
+    ended = await desk.get("/api/sync/v1/pull", params={"cursor": first["cursor"]}, headers=HEADERS)
+    assert ended.status_code == 401
+    desk = await login_as("demo-okuyami")
     after = (await desk.get("/api/sync/v1/pull", params={"cursor": first["cursor"]}, headers=HEADERS)).json()
     assert after["reset"] is True and all(c["id"] != case for c in after["changes"])
 

@@ -10,7 +10,8 @@ from litestar import Litestar
 
 from server.models import User
 from server.state import AppState
-from sync import FieldSpec, FieldType, Kind, Policy, Registry, TableSpec, allow_all
+from server.sync_api.rulebook import ward_scope
+from sync import Actor, FieldSpec, FieldType, Kind, Policy, Registry, TableSpec, allow_all
 from tests.server.conftest import LoginAs
 from tests.server.test_inspections import Tablet as HttpTablet
 from tests.server.test_inspections import answer, start
@@ -71,10 +72,12 @@ async def test_the_server_lists_referenced_photos_that_have_not_arrived(
             TableSpec(
                 name="findings",
                 fields={"photos": FieldSpec(FieldType.FILE, Policy.SET), "note": FieldSpec(FieldType.TEXT)},
+                # The demo ward's scope: the staff who upload must be able to see the record.
+                scope_of=lambda values: ward_scope("高津区"),
             )
         ]
     )
-    tablet = Tablet("t")
+    tablet = Tablet("t", actor=Actor(user="demo-manager", scopes=frozenset({ward_scope("高津区")})))
     other = hashlib.sha256(b"not uploaded yet").hexdigest()
     tablet.op(
         "findings", str(uuid.uuid4()), Kind.CREATE, {"photos": [SHA, other], "note": "手すりのぐらつき"}

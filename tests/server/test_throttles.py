@@ -62,7 +62,10 @@ async def test_parallel_attempts_from_one_address_are_checked_at_most_twenty_tim
     attempts = [sign_in(client, logins[n % len(logins)], f"wrong-{n}") for n in range(60)]
     responses = await asyncio.gather(*attempts)
     assert all(r.status_code == 401 for r in responses)
-    assert len(checked_passwords) == 20
+    # The address allows twenty attempts: never more are checked. Attempts for the unknown login use a
+    # place without checking any password, so how many of the twenty are checked depends on the order
+    # the sixty arrive in (17 to 20 seen); an exact count would test the scheduler, not the limit.
+    assert 10 <= len(checked_passwords) <= 20
 
 
 async def test_successful_sign_ins_do_not_use_up_the_office_address(client: httpx.AsyncClient) -> None:

@@ -29,18 +29,21 @@ def stored_bytes(database_url: str) -> bytes:
     return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
+# SQLite's own files and pragma: these run on SQLite only (PostgreSQL's purge is covered by the retention
+# tests), chosen by parameter instead of skipping on PostgreSQL.
+SQLITE_ONLY = pytest.mark.parametrize("databases", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
 async def test_every_connection_has_secure_delete_on(app: Litestar, database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL has no secure_delete; its files are not inspected here")
     rows = await Tortoise.get_connection("default").execute_query_dict("PRAGMA secure_delete")
     assert rows[0]["secure_delete"] == 1
 
 
+@SQLITE_ONLY
 async def test_a_purged_family_is_gone_from_the_database_and_its_log(
     app: Litestar, login_as: LoginAs, database_url: str
 ) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("reads SQLite's own files; PostgreSQL's purge is covered by the retention tests")
     client = await login_as("demo-okuyami")
     case_id = await start_case(client)
     saved = await post_form(client, f"/okuyami/cases/{case_id}/intake", {**ANSWERS, **SECRETS})

@@ -11,6 +11,7 @@ import httpx
 from litestar import Litestar
 from pypdf import PdfReader
 
+from server.compliance.service import current_period
 from server.dashboard import queries
 from server.models import (
     ComplianceTarget,
@@ -25,7 +26,8 @@ from server.models import (
     SyncConflict,
     User,
 )
-from tests.server.conftest import LoginAs
+from server.timekeeping import today
+from tests.server.conftest import LoginAs, post_form
 from tests.server.projected import stored, stored_feedback
 
 TODAY = dt.date(2026, 11, 20)
@@ -360,3 +362,18 @@ async def test_sync_health_shows_each_device_and_the_conflicts_it_is_part_of(
     assert "窓口タブレット2" in panel.text and '<a href="/conflicts">2</a>' in panel.text
     exported = (await client.get("/dashboard/export/sync.csv")).content.decode("utf-8-sig")
     assert "未解決の競合" in exported and "窓口タブレット2,demo-staff" in exported
+
+
+async def test_the_printed_report_shows_the_heat_map_and_its_legend(login_as: LoginAs) -> None:
+    """Once a section has compliance answers the printed report draws the heat map with its legend (it
+    answered 500 when the report page was not handed the legend)."""
+    staff = await login_as("demo-staff")
+    period = await current_period(today())
+    saved = await post_form(
+        staff, "/self-check/answer", {"period": period, "standard_code": "SB-04", "result": "compliant"}
+    )
+    assert saved.status_code in (200, 302, 303)
+    manager = await login_as("demo-manager")
+    report = await manager.get("/dashboard/report")
+    assert report.status_code == 200
+    assert "data-heat-legend" in report.text and "chart-compliance" in report.text
